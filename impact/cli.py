@@ -1,0 +1,172 @@
+"""The command line: python -m impact init | demo | ingest | batches | undo.
+
+Exit codes: 0 done; 1 a file was rejected or an action refused (nothing stored);
+2 bad usage; 3 the database file is in use by another process (nothing stored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from impact import config, contract, db, ingest
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+
+
+def _who(args: argparse.Namespace) -> str:
+    return args.by or os.environ.get("IMPACT_USER") or getpass.getuser() or "unknown"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m impact", description="Coalition Impact data tools")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", help="database file (default: $IMPACT_DB or data/coalition.duckdb)")
+        return p
+
+    with_db(sub.add_parser("init", help="create an empty database with the coalition's tables"))
+
+    demo = with_db(sub.add_parser("demo", help="build a database of synthetic demo data"))
+    demo.add_argument(
+        "--engagements", type=int, default=200_000, metavar="N", help="contacts to generate (default 200,000)"
+    )
+    demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
+    demo.add_argument("--force", action="store_true", help="replace a database that already holds data")
+
+    ing = with_db(sub.add_parser("ingest", help="validate and load CSV files"))
+    ing.add_argument("files", nargs="+", metavar="FILE")
+    ing.add_argument("--kind", choices=contract.KINDS, help="the files' kind (default: recognised from the header)")
+    ing.add_argument("--dry-run", action="store_true", help="check the files and store nothing")
+    ing.add_argument("--by", metavar="NAME", help="who is loading (default: $IMPACT_USER or your login)")
+
+    with_db(sub.add_parser("batches", help="list the upload batches"))
+
+    undo = with_db(sub.add_parser("undo", help="remove one upload batch"))
+    undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    undo.add_argument("--by", metavar="NAME", help="who is undoing (default: your login)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except db.DatabaseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except ingest.IngestUsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.close_all()
+
+
+def _init(args: argparse.Namespace) -> int:
+    path = config.db_path(args.db)
+    db.connection(path)
+    print(f"Database ready: {path}")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from impact import demo  # numpy-heavy; only the demo needs it
+
+    if args.engagements < 1:
+        print("error: --engagements must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    path = config.db_path(args.db)
+    if path.exists():
+        held = db.run_sql("select count(*) as n from batches where status = 'loaded'", db=path)["n"][0]
+        if held and not args.force:
+            print(
+                f"error: {path} already holds data ({held} batches). Use --force to replace it, "
+                "or --db to build the demo elsewhere.",
+                file=sys.stderr,
+            )
+            return EXIT_REJECTED
+        db.close(path)
+        path.unlink()
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="impact-demo-") as tmp:
+        files = demo.write_demo_csvs(Path(tmp), engagements=args.engagements, seed=args.seed)
+        reports = ingest.load_files(files, database=path, by="demo")
+    failed = [r for r in reports if not r.ok]
+    for report in failed:
+        _print_rejection(report)
+    if failed:
+        return EXIT_REJECTED
+    rows = {k: sum(r.row_count for r in reports if r.kind == k) for k in contract.KINDS}
+    print(
+        f"Demo database ready: {path} ({rows['partners']} partners, {rows['events']:,} events, "
+        f"{rows['engagements']:,} engagements in {len(reports)} batches, {time.perf_counter() - started:.1f} s). "
+        "All names and people in it are fictional."
+    )
+    return EXIT_OK
+
+
+def _print_rejection(report: ingest.FileReport) -> None:
+    print(
+        f"{report.file_name}: rejected, nothing stored ({report.problem_count:,} problem"
+        f"{'s' if report.problem_count != 1 else ''})",
+        file=sys.stderr,
+    )
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    if report.problem_count > len(report.problems):
+        print(f"  ... and {report.problem_count - len(report.problems):,} more", file=sys.stderr)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    paths = [Path(f) for f in args.files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = ingest.load_files(paths, kind=args.kind, database=args.db, by=_who(args), dry_run=args.dry_run)
+    for report in reports:
+        if not report.ok:
+            _print_rejection(report)
+            continue
+        for warning in report.warnings:
+            print(f"{report.file_name}: warning: {warning}", file=sys.stderr)
+        if args.dry_run:
+            print(f"{report.file_name}: ok, {report.row_count:,} {report.kind} rows would be loaded (dry run)")
+        else:
+            print(f"{report.file_name}: loaded as batch {report.batch_id}, {report.row_count:,} {report.kind} rows")
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_REJECTED
+
+
+def _batches(args: argparse.Namespace) -> int:
+    frame = ingest.list_batches(args.db)
+    if frame.empty:
+        print("No batches yet.")
+        return EXIT_OK
+    print(f"{'batch':>5}  {'kind':<11}  {'rows':>10}  {'status':<7}  {'loaded at (UTC)':<16}  {'by':<12}  file")
+    for row in frame.itertuples():
+        print(
+            f"{row.batch_id:>5}  {row.kind:<11}  {row.row_count:>10,}  {row.status:<7}  "
+            f"{row.loaded_at:%Y-%m-%d %H:%M}  {row.loaded_by:<12}  {row.file_name}"
+        )
+    return EXIT_OK
+
+
+def _undo(args: argparse.Namespace) -> int:
+    try:
+        result = ingest.undo_batch(args.batch_id, database=args.db, by=_who(args))
+    except ingest.UndoRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"Batch {result.batch_id} ({result.file_name}) undone: {result.rows_removed:,} {result.kind} rows removed.")
+    return EXIT_OK
+
+
+_COMMANDS = {"init": _init, "demo": _demo, "ingest": _ingest, "batches": _batches, "undo": _undo}

@@ -1,0 +1,127 @@
+"""The one module that talks to DuckDB.
+
+A process keeps one read-write connection per database file (DuckDB allows a single
+writing process, and a process may not mix read-only and read-write connections to a
+file). Readers take a cursor each; writes go through the ingest engine, which holds
+`write_lock` for the length of its transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from impact import config
+
+Error = duckdb.Error
+ConstraintError = duckdb.ConstraintException
+Connection = duckdb.DuckDBPyConnection
+
+_SCHEMA = Path(__file__).with_name("schema.sql")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_PID = re.compile(r"PID (\d+)")
+
+_connections: dict[Path, Connection] = {}
+_write_locks: dict[Path, threading.Lock] = {}
+_registry_lock = threading.Lock()
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process holds the database file."""
+
+    def __init__(self, path: Path, detail: str):
+        pid = _PID.search(detail)
+        holder = f"process {pid.group(1)}" if pid else "another program"
+        super().__init__(
+            f"The database {path} is in use by {holder} - most likely the running dashboard "
+            "or another data load. Stop that program (or load the file on the dashboard's "
+            "Upload page instead) and try again."
+        )
+        self.path = path
+
+
+def _key(path: Path | str | None) -> Path:
+    return config.db_path(path).resolve()
+
+
+def connection(path: Path | str | None = None) -> Connection:
+    """This process's connection to the database file, opened (and its schema made) once."""
+    key = _key(path)
+    with _registry_lock:
+        conn = _connections.get(key)
+        if conn is None:
+            key.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                conn = duckdb.connect(str(key))
+            except duckdb.IOException as exc:
+                if "lock" in str(exc).lower():
+                    raise DatabaseBusy(key, str(exc)) from None
+                raise
+            conn.execute(_SCHEMA.read_text(encoding="utf-8"))
+            _connections[key] = conn
+            _write_locks[key] = threading.Lock()
+        return conn
+
+
+def cursor(path: Path | str | None = None) -> Connection:
+    """A cursor of the shared connection, for one thread's use; close it when done."""
+    conn = connection(path)
+    with _registry_lock:
+        return conn.cursor()
+
+
+def write_lock(path: Path | str | None = None) -> threading.Lock:
+    """Serialises this process's writers so two uploads never race on one key."""
+    connection(path)
+    return _write_locks[_key(path)]
+
+
+def close(path: Path | str | None = None) -> None:
+    """Release the file (tests, and the CLI before it exits)."""
+    key = _key(path)
+    with _registry_lock:
+        conn = _connections.pop(key, None)
+        _write_locks.pop(key, None)
+    if conn is not None:
+        conn.close()
+
+
+def close_all() -> None:
+    for key in list(_connections):
+        close(key)
+
+
+@cache
+def query_text(name: str) -> str:
+    """The SQL of queries/<name>.sql; names come from code, never from a person."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"not a query name: {name!r}")
+    return (config.QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query_params(name: str) -> set[str]:
+    return set(_PARAM.findall(query_text(name)))
+
+
+def run_sql(sql: str, params: dict[str, Any] | None = None, db: Path | str | None = None) -> pd.DataFrame:
+    """Run one statement on a fresh cursor and return the result as a DataFrame."""
+    cur = cursor(db)
+    try:
+        return cur.execute(sql, params or {}).df()
+    finally:
+        cur.close()
+
+
+def run_query(name: str, db: Path | str | None = None, **params: Any) -> pd.DataFrame:
+    """Run queries/<name>.sql with named parameters; parameters it does not use are dropped."""
+    wanted = query_params(name)
+    missing = wanted - params.keys()
+    if missing:
+        raise TypeError(f"query {name!r} needs parameters: {', '.join(sorted(missing))}")
+    return run_sql(query_text(name), {k: v for k, v in params.items() if k in wanted}, db)

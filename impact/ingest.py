@@ -1,0 +1,779 @@
+"""The ingest engine: the only code that writes coalition data.
+
+The command line and the upload page both call it. A file is decoded and its columns
+matched in Python, read by DuckDB into a temporary table, and checked as a whole:
+per-value rules run once per *distinct* value (so a million rows cost a few thousand
+Python calls), per-row rules run as SQL. Nothing is stored unless every check passes,
+and then the whole file is stored in one transaction as one batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from impact import config, contract, db, pseudonym, textfile, vocab
+
+MAX_LISTED_PROBLEMS = 200
+_SEP = "\x1f"  # joins list items inside the mapping tables
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file (or, as a warning, worth knowing)."""
+
+    line: int | None
+    column: str | None
+    value: str | None
+    reason: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"line {self.line}" if self.line is not None else "",
+                f"column {self.column}" if self.column else "",
+            )
+            if part
+        )
+        what = f"value '{self.value}' - {self.reason}" if self.value is not None else self.reason
+        return f"{where}: {what}" if where else what
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    position: int
+    header: str
+    column: str | None  # the contract column, or None when the column is ignored
+
+
+@dataclass
+class FileReport:
+    file_name: str
+    sha256: str
+    kind: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    row_count: int = 0
+    columns: list[ColumnMatch] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    preview: pd.DataFrame | None = None
+    batch_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        self.problem_count += 1
+
+
+class IngestUsageError(ValueError):
+    """The request itself is wrong (unknown kind, missing file): exit code 2."""
+
+
+# ----------------------------------------------------------------- value normalisers
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+_DATE_HINT = "write dates as YYYY-MM-DD (2024-03-15), YYYY/M/D or M/D/YYYY"
+
+# A normaliser takes one distinct raw value and returns (stored value, error, warning).
+Normalised = tuple[Any, str | None, str | None]
+
+
+def parse_date(text: str) -> Normalised:
+    for pattern, order in ((_ISO, "ymd"), (_YMD_SLASH, "ymd"), (_US, "mdy")):
+        found = pattern.fullmatch(text)
+        if not found:
+            continue
+        a, b, c = (int(g) for g in found.groups())
+        year, month, day = (a, b, c) if order == "ymd" else (c, a, b)
+        if not 1 <= month <= 12:
+            return None, f"is not a real date: there is no month {month}", None
+        try:
+            return date(year, month, day), None, None
+        except ValueError:
+            return None, f"is not a real date: {year}-{month:02d} has no day {day}", None
+    return None, f"is not a date; {_DATE_HINT}", None
+
+
+def parse_count(text: str) -> Normalised:
+    cleaned = text.replace(" ", "")
+    if _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if re.fullmatch(r"-\d+(\.0+)?", cleaned):
+        return None, "must be 0 or more", None
+    if re.fullmatch(r"\d+(\.0+)?", cleaned):
+        number = int(cleaned.split(".")[0])
+        if number > 2_000_000_000:
+            return None, "is too large for a headcount", None
+        return number, None, None
+    return None, "is not a whole number", None
+
+
+def _category(lookup: dict[str, str], choices: Sequence[str]) -> Callable[[str], Normalised]:
+    def normalise(text: str) -> Normalised:
+        value = lookup.get(vocab.norm_key(text))
+        if value is None:
+            return None, "is not one of: " + ", ".join(choices), None
+        return value, None, None
+
+    return normalise
+
+
+def _open(lookup: dict[str, str], noun: str) -> Callable[[str], Normalised]:
+    def normalise(text: str) -> Normalised:
+        value = lookup.get(vocab.norm_key(text))
+        if value is None:
+            return " ".join(text.split()), None, f"is not a known {noun}; kept as written"
+        return value, None, None
+
+    return normalise
+
+
+def _split_list(text: str) -> list[str]:
+    items = [item.strip() for item in re.split(r"[;；]", text)]
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _list_of(item_normaliser: Callable[[str], Normalised] | None) -> Callable[[str], Normalised]:
+    def normalise(text: str) -> Normalised:
+        values, warnings = [], []
+        for item in _split_list(text):
+            if item_normaliser is None:
+                values.append(item)
+                continue
+            value, error, warning = item_normaliser(item)
+            if error:
+                return None, f"'{item}' {error}", None
+            if warning:
+                warnings.append(f"'{item}' {warning}")
+            values.append(value)
+        return _SEP.join(dict.fromkeys(values)), None, "; ".join(warnings) or None
+
+    return normalise
+
+
+def _partner_id(text: str) -> Normalised:
+    if not re.fullmatch(contract.PARTNER_ID_PATTERN, text):
+        return None, "must be 1 to 32 letters, digits, '_' or '-'", None
+    return text, None, None
+
+
+def _normaliser(kind: str, col: contract.Column, key: bytes) -> Callable[[str], Normalised] | None:
+    """How the distinct values of one column are checked, or None for plain text."""
+    if col.type == "date":
+        return parse_date
+    if col.type == "integer":
+        return parse_count
+    if col.type == "person":
+        return lambda text: (pseudonym.participant_key(key, text), None, None)
+    if col.type == "category":
+        return _category(contract.LOOKUPS[col.name], col.choices)
+    if col.type == "open":
+        noun = "language" if col.name == "language" else "neighborhood"
+        return _open(contract.LOOKUPS[col.name], noun)
+    if col.type == "open_list":
+        return _list_of(_open(contract.LOOKUPS[col.name], "language"))
+    if col.type in ("list", "ref_list"):
+        return _list_of(None)
+    if kind == "partners" and col.name == "partner_id":
+        return _partner_id
+    return None
+
+
+_SQL_TYPES = {
+    "date": "date",
+    "integer": "integer",
+    "person": "ubigint",
+    "list": "varchar[]",
+    "ref_list": "varchar[]",
+    "open_list": "varchar[]",
+}
+
+
+def _mapping_frame(col: contract.Column, rows: Iterable[tuple[str, Normalised]]) -> pd.DataFrame:
+    raw, values, errors, warnings = [], [], [], []
+    for text, (value, error, warning) in rows:
+        raw.append(text)
+        values.append(value)
+        errors.append(error)
+        warnings.append(warning)
+    if col.type == "person":
+        value_series = pd.Series(values, dtype="uint64")
+    elif col.type == "integer":
+        value_series = pd.Series(values, dtype="Int64")
+    elif col.type == "date":
+        value_series = pd.Series(values, dtype="object").astype("string")
+    else:
+        value_series = pd.Series(values, dtype="string")
+    return pd.DataFrame(
+        {
+            "raw": pd.Series(raw, dtype="string"),
+            "value": value_series,
+            "error": pd.Series(errors, dtype="string"),
+            "warning": pd.Series(warnings, dtype="string"),
+        }
+    )
+
+
+# ------------------------------------------------------------------ column matching
+
+
+def match_columns(
+    header: Sequence[str], kind: str, overrides: dict[str, str | None] | None = None
+) -> list[ColumnMatch]:
+    """Match each header cell to a contract column (aliases, spelling-blind)."""
+    lookup = contract.header_lookup(kind)
+    matches = []
+    for position, name in enumerate(header):
+        if overrides and name in overrides:
+            target = overrides[name]
+        else:
+            target = lookup.get(vocab.norm_key(name)) if name.strip() else None
+        matches.append(ColumnMatch(position, name, target))
+    return matches
+
+
+def detect_kind(header: Sequence[str]) -> str | None:
+    """The kind whose required columns the header covers best; None when unclear."""
+    scores = []
+    for kind in contract.KINDS:
+        found = {m.column for m in match_columns(header, kind) if m.column}
+        required = contract.required_columns(kind)
+        share = sum(name in found for name in required) / len(required)
+        scores.append((share, len(found), kind))
+    scores.sort(reverse=True)
+    best, runner_up = scores[0], scores[1]
+    if best[0] < 0.5 or best[:2] == runner_up[:2]:
+        return None
+    return best[2]
+
+
+# ---------------------------------------------------------------------- the engine
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _today() -> date:
+    return date.today()
+
+
+class _Run:
+    """One file's trip through the engine, on one cursor."""
+
+    def __init__(self, cur: db.Connection, report: FileReport, key: bytes, today: date):
+        self.cur, self.report, self.key, self.today = cur, report, key, today
+
+    def sql(self, statement: str, params: dict[str, Any] | None = None) -> Any:
+        return self.cur.execute(statement, params or {})
+
+    # -- staging --------------------------------------------------------------------
+    def stage(self, csv_path: Path, width: int, delimiter: str) -> bool:
+        """Read the file into `staging` (all text); report broken rows. False if broken."""
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+        path_literal = str(csv_path).replace("'", "''")
+        delim_literal = {",": ",", ";": ";", "\t": "\\t"}[delimiter]
+        self.sql("drop table if exists staging_rejects")
+        self.sql("drop table if exists staging_scans")
+        self.sql(
+            f"""create or replace temp table staging as
+            select * from read_csv('{path_literal}', header = true, delim = e'{delim_literal}',
+                quote = '"', escape = '"', auto_detect = false, columns = {columns},
+                store_rejects = true, rejects_table = 'staging_rejects',
+                rejects_scan = 'staging_scans', strict_mode = true, null_padding = false)"""
+        )
+        rejects = self.sql("select line, error_type, csv_line from staging_rejects order by line").fetchall()
+        for line, error_type, csv_line in rejects:
+            reason = {
+                "TOO MANY COLUMNS": f"the row has more than the header's {width} fields "
+                "(a value with the delimiter in it must be wrapped in double quotes)",
+                "MISSING COLUMNS": f"the row has fewer than the header's {width} fields",
+                "UNQUOTED VALUE": "a value has a stray double quote (wrap the value in double "
+                "quotes and double any quote inside it)",
+                "LINE SIZE OVER MAXIMUM": "the line is far too long (is a quote left open?)",
+            }.get(error_type, f"the row cannot be read ({error_type.lower()})")
+            self.report.add(Problem(int(line), None, (csv_line or "").strip()[:80], reason))
+        return not rejects
+
+    # -- per-column checks ------------------------------------------------------------
+    def clean(self, kind: str, matches: list[ColumnMatch]) -> None:
+        """`cleaned`: one text column per contract column, with empty markers as null."""
+        self.sql(
+            "create or replace temp macro nullish(v) as case when lower(trim(v)) in "
+            "('', 'na', 'n/a', 'null', '-') then null else trim(v) end"
+        )
+        by_column = {m.column: m.position for m in matches if m.column}
+        # rowids of a table made inside a transaction start at an offset, in file order
+        select = ["(rowid - (select min(rowid) from staging) + 2)::integer as line"]
+        for col in contract.COLUMNS[kind]:
+            pos = by_column.get(col.name)
+            select.append(f"nullish(c{pos}) as {col.name}" if pos is not None else f"null::varchar as {col.name}")
+        self.sql(f"create or replace temp table cleaned as select {', '.join(select)} from staging")
+
+    def type_columns(self, kind: str, present: set[str]) -> None:
+        """`typed`: the rows as they will be stored; problems and warnings per value."""
+        joins, select = [], ["c.line"]
+        for col in contract.COLUMNS[kind]:
+            normaliser = _normaliser(kind, col, self.key) if col.name in present else None
+            if normaliser is None:
+                select.append(f"c.{col.name}")
+                continue
+            distinct = [
+                r[0]
+                for r in self.sql(f"select distinct {col.name} from cleaned where {col.name} is not null").fetchall()
+            ]
+            frame = _mapping_frame(col, ((text, normaliser(text)) for text in distinct))
+            table = f"map_{col.name}"
+            self.cur.register(f"{table}_frame", frame)
+            self.sql(f"create or replace temp table {table} as select * from {table}_frame")
+            self.cur.unregister(f"{table}_frame")
+            joins.append(f"left join {table} on {table}.raw = c.{col.name}")
+            sql_type = _SQL_TYPES.get(col.type)
+            if sql_type == "varchar[]":
+                value = f"string_split({table}.value, chr(31))"
+            elif sql_type in ("date", "integer", "ubigint"):
+                value = f"cast({table}.value as {sql_type})"
+            else:
+                value = f"{table}.value"
+            select.append(f"{value} as {col.name}")
+            self.collect(
+                f"""select c.line, '{col.name}', c.{col.name}, {table}.error, ''
+                from cleaned c join {table} on {table}.raw = c.{col.name}
+                where {table}.error is not null"""
+            )
+            for raw, warning, rows, first in self.sql(
+                f"""select m.raw, m.warning, count(*), min(c.line) from cleaned c
+                join {table} m on m.raw = c.{col.name} where m.warning is not null
+                group by all order by min(c.line)"""
+            ).fetchall():
+                self.report.warnings.append(
+                    Problem(first, col.name, raw, f"{warning} ({rows:,} row{'s' if rows != 1 else ''})")
+                )
+        self.sql(f"create or replace temp table typed as select {', '.join(select)} from cleaned c {' '.join(joins)}")
+
+    def collect(self, select_sql: str, params: dict[str, Any] | None = None) -> None:
+        """Add the rows of a (line, column, value, reason, hint) query to `problems`."""
+        self.sql(f"insert into problems {select_sql}", params)
+
+    def required(self, kind: str, present: set[str]) -> None:
+        """Empty cells in required columns (a missing column is reported once, not per row)."""
+        for name in contract.required_columns(kind):
+            if name not in present:
+                continue
+            self.collect(f"select line, '{name}', null, 'a value is required', '' from cleaned where {name} is null")
+
+    def rows(self, kind: str) -> None:
+        """Rules that look across rows and at what is stored already."""
+        if kind == "partners":
+            self.duplicates("partner_id", ["partner_id"], "appears more than once in the file")
+            self.collect(
+                """select t.line, 'partner_id', t.partner_id,
+                'is already stored (batch ' || p.batch_id || '); to correct it, undo that batch and load the corrected file', ''
+                from typed t join partners p using (partner_id)"""
+            )
+        elif kind == "events":
+            self.duplicates("event_id", ["event_id"], "appears more than once in the file")
+            self.collect(
+                """select t.line, 'event_id', t.event_id,
+                'is already stored (batch ' || e.batch_id || '); to correct it, undo that batch and load the corrected file', ''
+                from typed t join events e using (event_id)"""
+            )
+            self.unknown_partner("host_partner_id")
+            self.collect(
+                """select line, 'co_host_partner_ids', co_host, reason, '' from (
+                    select t.line, u.co_host,
+                        case when u.co_host = t.host_partner_id then 'is the host; list only the other partners'
+                             when p.partner_id is null then 'is not a known partner (load the partners file first, or check the spelling)'
+                        end as reason
+                    from typed t, unnest(t.co_host_partner_ids) as u(co_host)
+                    left join partners p on p.partner_id = u.co_host
+                ) where reason is not null"""
+            )
+        else:
+            self.duplicates(
+                "engagement_id", ["partner_id", "engagement_id"], "appears more than once for this partner in the file"
+            )
+            self.collect(
+                """select t.line, 'engagement_id', t.engagement_id,
+                'is already stored for partner ' || t.partner_id || ' (batch ' || e.batch_id || '); to correct it, undo that batch and load the corrected file', ''
+                from typed t join engagements e using (partner_id, engagement_id)"""
+            )
+            self.unknown_partner("partner_id")
+            self.collect(
+                """select t.line, 'event_id', t.event_id,
+                'is not a known event (load the events file first, or check the id)', ''
+                from typed t anti join events e using (event_id) where t.event_id is not null"""
+            )
+            self.collect(
+                """select line, 'engaged_on', strftime(engaged_on, '%Y-%m-%d'),
+                'is after today (' || strftime($today, '%Y-%m-%d') || '); a contact cannot be in the future', ''
+                from typed where engaged_on > $today""",
+                {"today": self.today},
+            )
+
+    def duplicates(self, column: str, key: list[str], reason: str) -> None:
+        keys = ", ".join(key)
+        self.collect(
+            f"""select line, '{column}', {column}, '{reason} (first on line ' || first_line || ')', ''
+            from (select line, {column}, min(line) over (partition by {keys}) as first_line
+                  from typed where {column} is not null)
+            where line > first_line"""
+        )
+
+    def unknown_partner(self, column: str) -> None:
+        self.collect(
+            f"""select t.line, '{column}', t.{column},
+            'is not a known partner (load the partners file first, or check the spelling)', ''
+            from typed t anti join partners p on p.partner_id = t.{column}
+            where t.{column} is not null"""
+        )
+
+    # -- storing ------------------------------------------------------------------------
+    def store(self, kind: str, by: str) -> int:
+        report = self.report
+        batch_id = self.sql("select coalesce(max(batch_id), 0) + 1 from batches").fetchone()[0]
+        self.sql(
+            """insert into batches (batch_id, kind, file_name, sha256, row_count, loaded_by,
+                loaded_at, encoding, delimiter, warning_count)
+            values ($id, $kind, $file, $sha, $rows, $by, $at, $enc, $delim, $warnings)""",
+            {
+                "id": batch_id,
+                "kind": kind,
+                "file": report.file_name,
+                "sha": report.sha256,
+                "rows": report.row_count,
+                "by": by,
+                "at": datetime.now(UTC).replace(tzinfo=None),
+                "enc": report.encoding,
+                "delim": textfile.DELIMITERS[report.delimiter],
+                "warnings": len(report.warnings),
+            },
+        )
+        columns = contract.COLUMNS[kind]
+        names = ["participant_key" if c.type == "person" else c.name for c in columns]
+        source_names = [c.name for c in columns]
+        order = {"partners": "line", "events": "event_date, line", "engagements": "engaged_on, line"}[kind]
+        self.sql(
+            f"insert into {kind} ({', '.join(names)}, batch_id) "
+            f"select {', '.join(source_names)}, $batch from typed order by {order}",
+            {"batch": batch_id},
+        )
+        if kind == "events":
+            self.sql(
+                """insert into event_cohosts (event_id, partner_id, batch_id)
+                select event_id, unnest(co_host_partner_ids), $batch from typed
+                where co_host_partner_ids is not null""",
+                {"batch": batch_id},
+            )
+        return batch_id
+
+
+def _read_source(source: bytes | Path) -> bytes:
+    if isinstance(source, Path):
+        if not source.is_file():
+            raise IngestUsageError(f"{source}: no such file")
+        return source.read_bytes()
+    return source
+
+
+def process(
+    source: bytes | Path,
+    file_name: str | None = None,
+    *,
+    kind: str | None = None,
+    database: Path | str | None = None,
+    by: str = "unknown",
+    store: bool = False,
+    overrides: dict[str, str | None] | None = None,
+    today: date | None = None,
+    preview_rows: int = 0,
+    cursor: db.Connection | None = None,
+) -> FileReport:
+    """Check one file as a whole and, if `store` and it is clean, store it as one batch.
+
+    Returns a report either way; nothing is stored when the report lists problems.
+    With `cursor`, the caller owns the transaction (used for dry runs of several files).
+    """
+    if kind is not None and kind not in contract.KINDS:
+        raise IngestUsageError(f"unknown kind {kind!r}; use one of: {', '.join(contract.KINDS)}")
+    data = _read_source(source)
+    name = file_name or (source.name if isinstance(source, Path) else "upload.csv")
+    report = FileReport(file_name=name, sha256=sha256_of(data))
+
+    limit = config.max_upload_bytes()
+    if len(data) > limit:
+        report.add(
+            Problem(
+                None,
+                None,
+                None,
+                f"the file is {len(data) / 1e6:,.1f} MB; the limit is "
+                f"{limit / 1e6:,.0f} MB. Split it (by year or by partner) and load the parts.",
+            )
+        )
+        return report
+    if not data.strip():
+        report.add(Problem(None, None, None, "the file is empty: it needs a header row and at least one data row"))
+        return report
+    try:
+        decoded = textfile.decode(data)
+    except textfile.EncodingUnknown as exc:
+        report.add(Problem(None, None, None, str(exc)))
+        return report
+    report.encoding = decoded.label
+    text = decoded.text
+    report.delimiter = textfile.detect_delimiter(text)
+    header = textfile.read_header(text, report.delimiter)
+    if not any(header):
+        report.add(Problem(1, None, None, "the first line should be a header row naming the columns"))
+        return report
+
+    report.kind = kind or detect_kind(header)
+    if report.kind is None:
+        report.add(
+            Problem(
+                1,
+                None,
+                None,
+                "cannot tell whether this is a partners, events or engagements "
+                "file from its header; check the column names or choose the kind",
+            )
+        )
+        return report
+    kind = report.kind
+    report.columns = match_columns(header, kind, overrides)
+    seen: dict[str, ColumnMatch] = {}
+    for match in report.columns:
+        if match.column is None:
+            label = match.header or f"(column {match.position + 1} has no name)"
+            report.warnings.append(Problem(1, label, None, "is not a column of the contract; it is ignored"))
+        elif match.column in seen:
+            report.add(
+                Problem(
+                    1,
+                    match.header,
+                    None,
+                    f"also means '{match.column}', like column '{seen[match.column].header}'; keep one of them",
+                )
+            )
+        else:
+            seen[match.column] = match
+    for name in contract.required_columns(kind):
+        if name not in seen:
+            accepted = ", ".join(contract.column(kind, name).headers)
+            report.add(Problem(None, name, None, f"the required column is missing (accepted headers: {accepted})"))
+
+    own_cursor = cursor is None
+    cur = cursor if cursor is not None else db.cursor(database)
+    lock = db.write_lock(database) if store and own_cursor else None
+    committed = False
+    try:
+        if lock:
+            lock.acquire()
+        if own_cursor:
+            cur.begin()
+        duplicate = cur.execute(
+            "select batch_id, loaded_at, loaded_by from batches where sha256 = $sha and status = 'loaded'",
+            {"sha": report.sha256},
+        ).fetchone()
+        if duplicate:
+            report.add(
+                Problem(
+                    None,
+                    None,
+                    None,
+                    f"this exact file was already loaded as batch {duplicate[0]} "
+                    f"on {duplicate[1]:%Y-%m-%d} by {duplicate[2]}; it was not loaded again",
+                )
+            )
+            return report
+        key = pseudonym.load_or_create_key(config.key_path(config.db_path(database)))
+        run = _Run(cur, report, key, today or _today())
+        with tempfile.TemporaryDirectory(prefix="impact-ingest-") as tmp:
+            csv_path = Path(tmp) / "upload.csv"
+            csv_path.write_text(text, encoding="utf-8")
+            if not run.stage(csv_path, len(header), report.delimiter):
+                report.problems.append(
+                    Problem(
+                        None,
+                        None,
+                        None,
+                        "the rows above could not be read, so the values were not checked yet; fix them and try again",
+                    )
+                )
+                return report
+        report.row_count = cur.execute("select count(*) from staging").fetchone()[0]
+        if report.row_count == 0:
+            report.add(Problem(None, None, None, "the file has a header but no data rows"))
+            return report
+        cur.execute(
+            "create or replace temp table problems (line integer, col varchar, value varchar, reason varchar, hint varchar)"
+        )
+        run.clean(kind, report.columns)
+        run.required(kind, set(seen))
+        run.type_columns(kind, set(seen))
+        run.rows(kind)
+        count = cur.execute("select count(*) from problems").fetchone()[0]
+        report.problem_count += count
+        listed = cur.execute(
+            "select line, col, value, reason from problems order by line nulls first, col limit $n",
+            {"n": MAX_LISTED_PROBLEMS},
+        ).fetchall()
+        report.problems.extend(Problem(line, col, value, reason) for line, col, value, reason in listed)
+        if preview_rows:
+            report.preview = _preview(cur, preview_rows)
+        if report.ok and store:
+            report.batch_id = run.store(kind, by)
+            if own_cursor:
+                cur.commit()
+                committed = True
+        return report
+    finally:
+        if own_cursor:
+            if not committed:
+                cur.rollback()
+            cur.close()
+        if lock:
+            lock.release()
+
+
+def _preview(cur: db.Connection, rows: int) -> pd.DataFrame:
+    frame = cur.execute("select * from typed order by line limit $n", {"n": rows}).df()
+    if "participant_id" in frame:
+        frame["participant_id"] = "pseudonymised"
+    for name in frame.columns:
+        if frame[name].map(lambda v: isinstance(v, list | tuple) or hasattr(v, "tolist")).any():
+            frame[name] = frame[name].map(lambda v: "; ".join(v) if v is not None and len(v) else "")
+    return frame
+
+
+def header_kind(source: bytes | Path) -> str | None:
+    """The kind a file's header says it is (used to order several files)."""
+    data = _read_source(source)[:65536]
+    try:
+        text = textfile.decode(data).text
+    except textfile.EncodingUnknown:
+        return None
+    return detect_kind(textfile.read_header(text, textfile.detect_delimiter(text)))
+
+
+def load_files(
+    paths: Sequence[Path],
+    *,
+    kind: str | None = None,
+    database: Path | str | None = None,
+    by: str = "unknown",
+    dry_run: bool = False,
+    today: date | None = None,
+) -> list[FileReport]:
+    """Load several files in dependency order (partners, events, engagements), each as its
+    own batch. A dry run checks them all as if loaded in turn, then stores nothing."""
+    rank = {k: i for i, k in enumerate(contract.KINDS)}
+    ordered = sorted(paths, key=lambda p: rank.get(kind or header_kind(p) or "", len(rank)))
+    if not dry_run:
+        return [process(p, kind=kind, database=database, by=by, store=True, today=today) for p in ordered]
+    cur = db.cursor(database)
+    try:
+        cur.begin()
+        return [process(p, kind=kind, database=database, by=by, store=True, today=today, cursor=cur) for p in ordered]
+    finally:
+        cur.rollback()
+        cur.close()
+
+
+# ----------------------------------------------------------------------------- undo
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    kind: str
+    file_name: str
+    rows_removed: int
+
+
+class UndoRefused(ValueError):
+    pass
+
+
+def undo_batch(batch_id: int, *, database: Path | str | None = None, by: str = "unknown") -> UndoResult:
+    """Remove every row of one batch, in one transaction, and mark the batch undone.
+
+    Refused while rows of other batches still depend on it (events of a partner, contacts
+    at an event): those batches are named so they can be undone first.
+    """
+    cur = db.cursor(database)
+    with db.write_lock(database):
+        try:
+            cur.begin()
+            found = cur.execute(
+                "select kind, file_name, status from batches where batch_id = $id", {"id": batch_id}
+            ).fetchone()
+            if found is None:
+                raise UndoRefused(f"there is no batch {batch_id}")
+            kind, file_name, status = found
+            if status != "loaded":
+                raise UndoRefused(f"batch {batch_id} ({file_name}) was already undone")
+            dependents = cur.execute(_dependents_sql(kind), {"id": batch_id}).fetchall()
+            if dependents:
+                listed = ", ".join(f"batch {b} ({k})" for b, k in dependents)
+                raise UndoRefused(
+                    f"batch {batch_id} ({file_name}) cannot be undone while other data refers to it: "
+                    f"{listed}. Undo those first."
+                )
+            rows = cur.execute(f"select count(*) from {kind} where batch_id = $id", {"id": batch_id}).fetchone()[0]
+            if kind == "events":
+                cur.execute("delete from event_cohosts where batch_id = $id", {"id": batch_id})
+            cur.execute(f"delete from {kind} where batch_id = $id", {"id": batch_id})
+            cur.execute(
+                "update batches set status = 'undone', undone_at = $at, undone_by = $by where batch_id = $id",
+                {"id": batch_id, "at": datetime.now(UTC).replace(tzinfo=None), "by": by},
+            )
+            cur.commit()
+            return UndoResult(batch_id, kind, file_name, rows)
+        except BaseException:
+            cur.rollback()
+            raise
+        finally:
+            cur.close()
+
+
+def _dependents_sql(kind: str) -> str:
+    """Batches (other than this one) whose rows refer to this batch's rows."""
+    if kind == "partners":
+        return """
+            select distinct b.batch_id, b.kind from (
+                select e.batch_id from events e join partners p on p.partner_id = e.host_partner_id where p.batch_id = $id
+                union select c.batch_id from event_cohosts c join partners p using (partner_id) where p.batch_id = $id
+                union select g.batch_id from engagements g join partners p using (partner_id) where p.batch_id = $id
+            ) d join batches b using (batch_id) order by b.batch_id"""
+    if kind == "events":
+        return """
+            select distinct b.batch_id, b.kind from engagements g join events e using (event_id)
+            join batches b on b.batch_id = g.batch_id where e.batch_id = $id order by b.batch_id"""
+    return "select null, null where false and $id is null"
+
+
+def list_batches(database: Path | str | None = None) -> pd.DataFrame:
+    return db.run_query("batches", db=database)

@@ -1,0 +1,161 @@
+"""Reading the bytes of a spreadsheet export: which encoding, which delimiter.
+
+Partners export from Excel and case-management tools in UTF-8, UTF-16, GB18030/GBK, Big5
+or Windows-1252. Several of those decode each other's bytes without error, so the
+encoding is chosen by how plausible the decoded text is, never assumed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from impact import vocab
+
+# (python codec, label shown to people), in the order tried after the BOM checks.
+_CANDIDATES = (
+    ("gb18030", "GB18030/GBK"),
+    ("cp950", "Big5"),
+    ("cp1252", "Windows-1252"),
+)
+_SAMPLE = 256 * 1024
+
+
+class EncodingUnknown(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    codec: str
+    label: str
+
+
+@lru_cache(maxsize=1)
+def _common_cjk() -> frozenset[str]:
+    """The most common Chinese characters: GB2312 level 1 and Big5 level 1."""
+    chars: set[str] = set()
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes((lead, trail)).decode("gb2312"))
+    for lead in range(0xA4, 0xC7):
+        for trail in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes((lead, trail)).decode("cp950"))
+    return frozenset(chars)
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> tuple[str, ...]:
+    words = []
+    for table in (vocab.LANGUAGE_ALIASES, vocab.NEIGHBORHOOD_ALIASES):
+        for names in table.values():
+            words.extend(n for n in names if not n.isascii())
+    return tuple(words)
+
+
+def plausibility(text: str) -> float:
+    """Score decoded text: common Chinese characters and lone accented letters count for
+    it; kana, Greek, Cyrillic, box drawing, private-use and control characters (what a
+    wrong Chinese codec makes of the other's bytes) count against it."""
+    common = _common_cjk()
+    score = 0.0
+    prev = ""
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            prev = ch
+            continue
+        if ch in common:
+            score += 2
+        elif "\u00c0" <= ch <= "\u00ff" and prev.isalpha() and prev.isascii():
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            score += 2 if (nxt.isascii() or not nxt) else -1
+        else:
+            cat = unicodedata.category(ch)
+            name_block = ord(ch)
+            if (
+                cat in ("Co", "Cc", "Cn")
+                or 0x3040 <= name_block <= 0x30FF
+                or 0x0370 <= name_block <= 0x052F
+                or 0x2500 <= name_block <= 0x257F
+            ):
+                score -= 4
+            elif 0x4E00 <= name_block <= 0x9FFF:
+                score -= 0.5  # a real but rare character
+            else:
+                score -= 1
+        prev = ch
+    score += 20 * sum(text.count(word) for word in _known_words())
+    return score
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a whole file, detecting its encoding; raise EncodingUnknown if none fits."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Decoded(data[3:].decode("utf-8"), "utf-8-sig", "UTF-8 (with BOM)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Decoded(data.decode("utf-16"), "utf-16", "UTF-16")
+    head = data[:4096]
+    if head and head.count(0) > len(head) // 4:
+        codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        try:
+            return Decoded(data.decode(codec), codec, "UTF-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", "UTF-8")
+    except UnicodeDecodeError:
+        pass
+    sample = data[:_SAMPLE]
+    scored = []
+    for order, (codec, label) in enumerate(_CANDIDATES):
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError as exc:
+            if exc.start < len(sample) - 4:  # a cut multi-byte character at the end is fine
+                continue
+            text = sample[: exc.start].decode(codec)
+        scored.append((plausibility(text), -order, codec, label))
+    for _score, _order, codec, label in sorted(scored, reverse=True):
+        try:
+            return Decoded(data.decode(codec), codec, label)
+        except UnicodeDecodeError:
+            continue
+    raise EncodingUnknown(
+        "The file's text encoding could not be recognised (it is not UTF-8, UTF-16, "
+        "GB18030/GBK, Big5 or Windows-1252). In Excel, use Save As > 'CSV UTF-8' and try again."
+    )
+
+
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter that splits the header into most fields and the rows consistently."""
+    sample_lines = text[:65536].splitlines()[:50]
+    sample = "\n".join(sample_lines)
+    best, best_fields = ",", 0
+    for delim in DELIMITERS:
+        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delim) if r]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        body = rows[1:-1] if len(rows) > 2 else rows[1:]  # the last sampled row may be cut
+        consistent = sum(len(r) == width for r in body)
+        if body and consistent < len(body) * 0.8:
+            continue
+        if width > best_fields:
+            best, best_fields = delim, width
+    return best
+
+
+def read_header(text: str, delimiter: str) -> list[str]:
+    for row in csv.reader(io.StringIO(text[:65536]), delimiter=delimiter):
+        return [cell.strip() for cell in row]
+    return []

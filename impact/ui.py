@@ -1,0 +1,97 @@
+"""What every page shares: its declared audience, set-up, sidebar and cached data access.
+
+Each page script starts with `page_setup("<page id>")`. It does everything itself
+(page config, who is looking, the audience check, the sidebar), because a page can run
+without app.py: on a freshly started server a direct URL runs the page file alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from impact import auth, config, db, metrics
+
+STAFF = frozenset({"analyst", "director", "admin"})
+EVERYONE = frozenset(auth.ROLES)
+APP_TITLE = "Coalition Impact"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    id: str  # also the URL path
+    title: str
+    file: str
+    icon: str
+    audience: frozenset[str]
+
+
+PAGES = (
+    PageSpec("overview", "Overview", "pages/1_overview.py", ":material/dashboard:", STAFF),
+    PageSpec("impact", "Impact", "pages/5_impact.py", ":material/public:", EVERYONE),
+)
+PAGE_BY_ID = {p.id: p for p in PAGES}
+
+
+@dataclass(frozen=True)
+class PageContext:
+    page: PageSpec
+    user: auth.User
+
+
+def allowed_pages(user: auth.User) -> list[PageSpec]:
+    return [p for p in PAGES if user.role in p.audience]
+
+
+def page_setup(page_id: str) -> PageContext:
+    """Configure the page, enforce its audience on the server, draw the shared sidebar."""
+    page = PAGE_BY_ID[page_id]
+    st.set_page_config(page_title=f"{page.title} · {APP_TITLE}", page_icon=":material/diversity_3:", layout="wide")
+    user = auth.current_user()
+    _sidebar(user, page)
+    if user.role not in page.audience:
+        st.title(page.title)
+        st.warning("This page is for coalition staff. Sign in with an account that may see it.")
+        st.stop()
+    try:
+        db.connection(config.db_path())
+    except db.DatabaseBusy as exc:
+        st.error(f"{exc} The dashboard will work again once it is free; reload this page then.")
+        st.stop()
+    return PageContext(page, user)
+
+
+def _sidebar(user: auth.User, current: PageSpec) -> None:
+    with st.sidebar:
+        st.markdown(f"### {APP_TITLE}")
+        for page in allowed_pages(user):
+            st.page_link(page.file, label=page.title, icon=page.icon, disabled=page.id == current.id)
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _run_cached(name: str, database: str, audience: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    return db.run_query(name, db=database, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def runner(audience: str = "internal") -> Callable[..., pd.DataFrame]:
+    """A cached `run_query` for one audience; results never cross audiences."""
+
+    def run(name: str, **params: Any) -> pd.DataFrame:
+        frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+        return _run_cached(name, str(config.db_path()), audience, frozen)
+
+    return run
+
+
+def data_changed() -> None:
+    """Forget every cached result (after an upload or an undo)."""
+    st.cache_data.clear()
+
+
+def demo_banner(run: Callable[..., pd.DataFrame]) -> None:
+    if metrics.data_extent(run)["is_demo"]:
+        st.info("Demo data: every organisation, person and number here is fictional.", icon=":material/science:")

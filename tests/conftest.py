@@ -1,0 +1,48 @@
+"""Shared fixtures: small databases built in a temporary folder from text files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from impact import config, db, ingest
+
+FIXTURES = config.PROJECT_ROOT.parent / "shared" / "fixtures" / "csv"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+GOOD_ENGAGEMENT_FILES = [e["file"] for e in EXPECTED if e["kind"] == "engagements" and e["expect"] == "ok"]
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty database (schema only) that the app and the engine both use."""
+    path = tmp_path / "coalition.duckdb"
+    monkeypatch.setenv("IMPACT_DB", str(path))
+    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
+    db.connection(path)
+    yield path
+    db.close(path)
+
+
+def load_fixture_files(path: Path, names: list[str]) -> list[ingest.FileReport]:
+    reports = ingest.load_files([FIXTURES / n for n in names], database=path, by="fixture")
+    assert all(r.ok for r in reports), [str(p) for r in reports for p in r.problems]
+    return reports
+
+
+@pytest.fixture
+def fixture_db(empty_db: Path) -> Path:
+    """Partners, events and every good engagements file of shared/fixtures/csv."""
+    load_fixture_files(empty_db, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
+    return empty_db
+
+
+def sql(path: Path, statement: str, params: dict | None = None) -> list[tuple]:
+    """An independent look at the database (for checking what pages show)."""
+    cur = db.cursor(path)
+    try:
+        return cur.execute(statement, params or {}).fetchall()
+    finally:
+        cur.close()

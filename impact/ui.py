@@ -32,7 +32,12 @@ class PageSpec:
 
 PAGES = (
     PageSpec("overview", "Overview", "pages/1_overview.py", ":material/dashboard:", STAFF),
+    PageSpec("reach", "Outreach reach", "pages/2_reach.py", ":material/groups:", STAFF),
+    PageSpec("languages", "Languages served", "pages/3_languages.py", ":material/translate:", STAFF),
+    PageSpec("partners", "Partner activity", "pages/4_partners.py", ":material/handshake:", STAFF),
     PageSpec("impact", "Impact", "pages/5_impact.py", ":material/public:", EVERYONE),
+    PageSpec("upload", "Upload", "pages/6_upload.py", ":material/upload_file:", frozenset({"analyst", "admin"})),
+    PageSpec("data", "Data", "pages/7_data.py", ":material/database:", STAFF),
 )
 PAGE_BY_ID = {p.id: p for p in PAGES}
 

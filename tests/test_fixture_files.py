@@ -43,7 +43,9 @@ def test_each_fixture_file_gives_its_expected_outcome(empty_db: Path, case: dict
     first = report.problems[0]
     assert first.line == expect["line"]
     assert first.column == expect["column"]
-    assert str(first).startswith(f"line {expect['line']}" if expect["line"] else (f"column {expect['column']}" if expect["column"] else ""))
+    assert str(first).startswith(
+        f"line {expect['line']}" if expect["line"] else (f"column {expect['column']}" if expect["column"] else "")
+    )
 
 
 def test_big5_file_is_stored_as_readable_chinese_normalised_to_contract_values(empty_db: Path) -> None:
@@ -63,4 +65,4 @@ def test_semicolon_and_bom_files_are_detected(empty_db: Path) -> None:
     bom = ingest.process(FIXTURES / "engagements_utf8_bom.csv", database=empty_db, by="t")
     assert (semi.delimiter, semi.ok) == (";", True)
     assert (bom.encoding, bom.ok) == ("UTF-8 (with BOM)", True)
-    assert [c.column for c in bom.columns][0] == "engagement_id"
+    assert bom.columns[0].column == "engagement_id"

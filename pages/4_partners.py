@@ -1,0 +1,8 @@
+"""partners page (being built in this session)."""
+
+import streamlit as st
+
+from impact import ui
+
+ctx = ui.page_setup("partners")
+st.title(ctx.page.title)

@@ -1,0 +1,8 @@
+"""upload page (being built in this session)."""
+
+import streamlit as st
+
+from impact import ui
+
+ctx = ui.page_setup("upload")
+st.title(ctx.page.title)

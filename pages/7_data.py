@@ -1,0 +1,8 @@
+"""data page (being built in this session)."""
+
+import streamlit as st
+
+from impact import ui
+
+ctx = ui.page_setup("data")
+st.title(ctx.page.title)

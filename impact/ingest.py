@@ -509,12 +509,16 @@ def process(
     today: date | None = None,
     preview_rows: int = 0,
     cursor: db.Connection | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> FileReport:
     """Check one file as a whole and, if `store` and it is clean, store it as one batch.
 
     Returns a report either way; nothing is stored when the report lists problems.
     With `cursor`, the caller owns the transaction (used for dry runs of several files).
+    `progress(step, fraction)` is told what is happening, for large files.
     """
+    tell = progress or (lambda step, fraction: None)
+    tell("Reading the file", 0.0)
     if kind is not None and kind not in contract.KINDS:
         raise IngestUsageError(f"unknown kind {kind!r}; use one of: {', '.join(contract.KINDS)}")
     data = _read_source(source)
@@ -610,6 +614,7 @@ def process(
             return report
         key = pseudonym.load_or_create_key(config.key_path(config.db_path(database)))
         run = _Run(cur, report, key, today or _today())
+        tell("Reading the rows", 0.15)
         with tempfile.TemporaryDirectory(prefix="impact-ingest-") as tmp:
             csv_path = Path(tmp) / "upload.csv"
             csv_path.write_text(text, encoding="utf-8")
@@ -630,9 +635,11 @@ def process(
         cur.execute(
             "create or replace temp table problems (line integer, col varchar, value varchar, reason varchar, hint varchar)"
         )
+        tell("Checking every value", 0.35)
         run.clean(kind, report.columns)
         run.required(kind, set(seen))
         run.type_columns(kind, set(seen))
+        tell("Checking ids and references", 0.65)
         run.rows(kind)
         count = cur.execute("select count(*) from problems").fetchone()[0]
         report.problem_count += count
@@ -644,10 +651,12 @@ def process(
         if preview_rows:
             report.preview = _preview(cur, preview_rows)
         if report.ok and store:
+            tell("Storing the rows", 0.8)
             report.batch_id = run.store(kind, by)
             if own_cursor:
                 cur.commit()
                 committed = True
+        tell("Done", 1.0)
         return report
     finally:
         if own_cursor:

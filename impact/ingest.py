@@ -337,7 +337,9 @@ class _Run:
         for col in contract.COLUMNS[kind]:
             normaliser = _normaliser(kind, col, self.key) if col.name in present else None
             if normaliser is None:
-                select.append(f"c.{col.name}")
+                # an absent column still gets its stored type (a list stays a list)
+                absent = f"null::{_SQL_TYPES.get(col.type, 'varchar')} as {col.name}"
+                select.append(f"c.{col.name}" if col.name in present else absent)
                 continue
             distinct = [
                 r[0]
@@ -672,9 +674,13 @@ def _preview(cur: db.Connection, rows: int) -> pd.DataFrame:
     if "participant_id" in frame:
         frame["participant_id"] = "pseudonymised"
     for name in frame.columns:
-        if frame[name].map(lambda v: isinstance(v, list | tuple) or hasattr(v, "tolist")).any():
-            frame[name] = frame[name].map(lambda v: "; ".join(v) if v is not None and len(v) else "")
+        if frame[name].map(_is_list).any():  # an empty list cell comes back as NA
+            frame[name] = frame[name].map(lambda v: "; ".join(v) if _is_list(v) else "")
     return frame
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple) or getattr(value, "ndim", 0) == 1
 
 
 def header_kind(source: bytes | Path) -> str | None:
@@ -709,6 +715,68 @@ def load_files(
     finally:
         cur.rollback()
         cur.close()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as the upload page holds it: bytes, with the kind and column choices made."""
+
+    data: bytes
+    file_name: str
+    kind: str | None = None
+    overrides: dict[str, str | None] | None = None
+
+
+def load_order(uploads: Sequence[Upload]) -> list[int]:
+    """Indexes of `uploads` in dependency order (partners, events, engagements)."""
+    rank = {k: i for i, k in enumerate(contract.KINDS)}
+    return sorted(
+        range(len(uploads)), key=lambda i: rank.get(uploads[i].kind or header_kind(uploads[i].data) or "", len(rank))
+    )
+
+
+def check_uploads(
+    uploads: Sequence[Upload],
+    *,
+    database: Path | str | None = None,
+    today: date | None = None,
+    preview_rows: int = 0,
+    progress: Callable[[str, float], None] | None = None,
+) -> list[FileReport]:
+    """Dry-run several uploaded files the way `load_files(dry_run=True)` does: in dependency
+    order, each seeing the files before it, in one transaction that is rolled back.
+    Reports come back in the order given, with no batch ids."""
+    reports: dict[int, FileReport] = {}
+    order = load_order(uploads)
+    cur = db.cursor(database)
+    with db.write_lock(database):  # the rolled-back inserts must not race a real load
+        try:
+            cur.begin()
+            for step, i in enumerate(order):
+                upload = uploads[i]
+                tell = None
+                if progress is not None:
+
+                    def tell(what: str, fraction: float, step: int = step) -> None:
+                        progress(what, (step + fraction) / len(order))
+
+                reports[i] = process(
+                    upload.data,
+                    upload.file_name,
+                    kind=upload.kind,
+                    overrides=upload.overrides,
+                    database=database,
+                    store=True,
+                    today=today,
+                    preview_rows=preview_rows,
+                    cursor=cur,
+                    progress=tell,
+                )
+                reports[i].batch_id = None
+        finally:
+            cur.rollback()
+            cur.close()
+    return [reports[i] for i in range(len(uploads))]
 
 
 # ----------------------------------------------------------------------------- undo

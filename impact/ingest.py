@@ -296,14 +296,24 @@ class _Run:
         delim_literal = {",": ",", ";": ";", "\t": "\\t"}[delimiter]
         self.sql("drop table if exists staging_rejects")
         self.sql("drop table if exists staging_scans")
-        self.sql(
-            f"""create or replace temp table staging as
-            select * from read_csv('{path_literal}', header = true, delim = e'{delim_literal}',
-                quote = '"', escape = '"', auto_detect = false, columns = {columns},
-                store_rejects = true, rejects_table = 'staging_rejects',
-                rejects_scan = 'staging_scans', strict_mode = true, null_padding = false)"""
-        )
-        rejects = self.sql("select line, error_type, csv_line from staging_rejects order by line").fetchall()
+        try:
+            self.sql(
+                f"""create or replace temp table staging as
+                select * from read_csv('{path_literal}', header = true, delim = e'{delim_literal}',
+                    quote = '"', escape = '"', new_line = '\\n', auto_detect = false, columns = {columns},
+                    store_rejects = true, rejects_table = 'staging_rejects',
+                    rejects_scan = 'staging_scans', strict_mode = true, null_padding = false)"""
+            )
+        except db.Error as exc:
+            detail = str(exc).strip().splitlines()[0]
+            self.report.add(
+                Problem(None, None, None, f"the rows cannot be read as a table ({detail}); save the file again as CSV")
+            )
+            return False
+        # a row with several extra fields is listed once per field; people need it once
+        rejects = self.sql(
+            "select distinct line, error_type, csv_line from staging_rejects order by line, error_type"
+        ).fetchall()
         for line, error_type, csv_line in rejects:
             reason = {
                 "TOO MANY COLUMNS": f"the row has more than the header's {width} fields "
@@ -329,7 +339,9 @@ class _Run:
         for col in contract.COLUMNS[kind]:
             pos = by_column.get(col.name)
             select.append(f"nullish(c{pos}) as {col.name}" if pos is not None else f"null::varchar as {col.name}")
-        self.sql(f"create or replace temp table cleaned as select {', '.join(select)} from staging")
+        # rows with no value at all (spreadsheets export them as ",,,,") are not data
+        blank = "coalesce(" + ", ".join(f"nullif(trim(c{m.position}), '')" for m in matches) + ") is null"
+        self.sql(f"create or replace temp table cleaned as select {', '.join(select)} from staging where not {blank}")
 
     def type_columns(self, kind: str, present: set[str]) -> None:
         """`typed`: the rows as they will be stored; problems and warnings per value."""
@@ -619,7 +631,8 @@ def process(
         tell("Reading the rows", 0.15)
         with tempfile.TemporaryDirectory(prefix="impact-ingest-") as tmp:
             csv_path = Path(tmp) / "upload.csv"
-            csv_path.write_text(text, encoding="utf-8")
+            # one kind of line break (files edited on two systems mix them); DuckDB reads one
+            csv_path.write_text(text.replace("\r\n", "\n").replace("\r", "\n"), encoding="utf-8")
             if not run.stage(csv_path, len(header), report.delimiter):
                 report.problems.append(
                     Problem(
@@ -630,15 +643,25 @@ def process(
                     )
                 )
                 return report
-        report.row_count = cur.execute("select count(*) from staging").fetchone()[0]
+        tell("Checking every value", 0.35)
+        run.clean(kind, report.columns)
+        report.row_count = cur.execute("select count(*) from cleaned").fetchone()[0]
+        empty_rows = cur.execute("select count(*) from staging").fetchone()[0] - report.row_count
+        if empty_rows:
+            report.warnings.append(
+                Problem(
+                    None,
+                    None,
+                    None,
+                    f"skipped {empty_rows:,} row{'s' if empty_rows != 1 else ''} with every cell empty",
+                )
+            )
         if report.row_count == 0:
             report.add(Problem(None, None, None, "the file has a header but no data rows"))
             return report
         cur.execute(
             "create or replace temp table problems (line integer, col varchar, value varchar, reason varchar, hint varchar)"
         )
-        tell("Checking every value", 0.35)
-        run.clean(kind, report.columns)
         run.required(kind, set(seen))
         run.type_columns(kind, set(seen))
         tell("Checking ids and references", 0.65)

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from impact import vocab
+from impact import contract, vocab
 
 # (python codec, label shown to people), in the order tried after the BOM checks.
 _CANDIDATES = (
@@ -48,16 +48,28 @@ def _common_cjk() -> frozenset[str]:
         for trail in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
             with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes((lead, trail)).decode("cp950"))
-    return frozenset(chars)
+    # Big5's level 1 ends at C67E; cp950 puts kana and Cyrillic after it, which are
+    # exactly what a wrong codec produces, so only Han characters count.
+    return frozenset(ch for ch in chars if "\u4e00" <= ch <= "\u9fff")
 
 
 @lru_cache(maxsize=1)
 def _known_words() -> tuple[str, ...]:
-    words = []
-    for table in (vocab.LANGUAGE_ALIASES, vocab.NEIGHBORHOOD_ALIASES):
+    """Non-ASCII words of the contract (aliases of values and of headers), longest first."""
+    words: set[str] = set()
+    for table in (
+        vocab.LANGUAGE_ALIASES,
+        vocab.NEIGHBORHOOD_ALIASES,
+        vocab.EVENT_TYPE_ALIASES,
+        vocab.CHANNEL_ALIASES,
+        vocab.AGE_GROUP_ALIASES,
+    ):
         for names in table.values():
-            words.extend(n for n in names if not n.isascii())
-    return tuple(words)
+            words.update(n for n in names if not n.isascii())
+    for columns in contract.COLUMNS.values():
+        for column in columns:
+            words.update(h for h in column.headers if not h.isascii())
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def plausibility(text: str) -> float:
@@ -66,6 +78,13 @@ def plausibility(text: str) -> float:
     wrong Chinese codec makes of the other's bytes) count against it."""
     common = _common_cjk()
     score = 0.0
+    # A word of the contract (廣東話, 日期, Русский) is strong evidence; its letters are
+    # then not scored one by one (Cyrillic would otherwise count against the right codec).
+    for word in _known_words():
+        found = text.count(word)
+        if found:
+            score += 20 * found
+            text = text.replace(word, " ")
     prev = ""
     for i, ch in enumerate(text):
         if ch.isascii():
@@ -91,7 +110,6 @@ def plausibility(text: str) -> float:
             else:
                 score -= 1
         prev = ch
-    score += 20 * sum(text.count(word) for word in _known_words())
     return score
 
 
@@ -101,18 +119,48 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data[3:].decode("utf-8"), "utf-8-sig", "UTF-8 (with BOM)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Decoded(data.decode("utf-16"), "utf-16", "UTF-16")
-    head = data[:4096]
-    if head and head.count(0) > len(head) // 4:
-        codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-        try:
-            return Decoded(data.decode(codec), codec, "UTF-16")
-        except UnicodeDecodeError:
-            pass
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
+    sample = data[:_SAMPLE]
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", "UTF-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    sample = data[:_SAMPLE]
+    else:
+        if text.isascii():
+            return Decoded(text, "utf-8", "UTF-8")
+        # A few GB18030 characters are also valid UTF-8 (台山話 reads as '̨ɽԒ'). Valid
+        # UTF-8 wins unless it reads implausibly and a legacy codec reads words of the
+        # contract in it; accented or Cyrillic UTF-8 text often reads as common Chinese
+        # characters in GBK, so plausibility alone must not overrule UTF-8.
+        utf8_text = text[: len(sample)]
+        utf8_score = plausibility(utf8_text)
+        if utf8_score >= 0:
+            return Decoded(text, "utf-8", "UTF-8")
+        utf8_words = _known_word_count(utf8_text)
+        for score, _order, codec, label in _score_candidates(sample):
+            if score > utf8_score and _known_word_count(sample.decode(codec, "ignore")) > utf8_words:
+                with contextlib.suppress(UnicodeDecodeError):
+                    return Decoded(data.decode(codec), codec, label)
+        return Decoded(text, "utf-8", "UTF-8")
+    for _score, _order, codec, label in _score_candidates(sample):
+        try:
+            return Decoded(data.decode(codec), codec, label)
+        except UnicodeDecodeError:
+            continue
+    raise EncodingUnknown(
+        "The file's text encoding could not be recognised (it is not UTF-8, UTF-16, "
+        "GB18030/GBK, Big5 or Windows-1252). In Excel, use Save As > 'CSV UTF-8' and try again."
+    )
+
+
+def _known_word_count(text: str) -> int:
+    return sum(text.count(word) for word in _known_words())
+
+
+def _score_candidates(sample: bytes) -> list[tuple[float, int, str, str]]:
+    """(plausibility, preference, codec, label) of each legacy codec that reads the sample, best first."""
     scored = []
     for order, (codec, label) in enumerate(_CANDIDATES):
         try:
@@ -122,15 +170,22 @@ def decode(data: bytes) -> Decoded:
                 continue
             text = sample[: exc.start].decode(codec)
         scored.append((plausibility(text), -order, codec, label))
-    for _score, _order, codec, label in sorted(scored, reverse=True):
-        try:
-            return Decoded(data.decode(codec), codec, label)
-        except UnicodeDecodeError:
-            continue
-    raise EncodingUnknown(
-        "The file's text encoding could not be recognised (it is not UTF-8, UTF-16, "
-        "GB18030/GBK, Big5 or Windows-1252). In Excel, use Save As > 'CSV UTF-8' and try again."
-    )
+    return sorted(scored, reverse=True)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 without a byte-order mark: the other encodings never hold zero bytes, and
+    the zero bytes of ASCII characters (delimiters, line breaks, digits) sit on odd
+    positions in little-endian text and on even positions in big-endian text."""
+    head = data[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if max(even, odd) < max(2, len(head) // 64) or min(even, odd) * 4 > max(even, odd):
+        return None
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        return Decoded(data.decode(codec), codec, "UTF-16")
+    except UnicodeDecodeError:
+        return None
 
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}

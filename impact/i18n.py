@@ -1,18 +1,226 @@
-"""Translation of what people read. Every user-visible string goes through `_()`.
+"""Translation of what people read, and numbers and dates in the reader's language.
 
-English is the source language; catalogs for 繁體中文, 简体中文 and Español are added by
-the interface-languages issue. Until then `_` returns the English text unchanged.
+Every user-visible string goes through `_()`, with whole sentences as msgids and
+`{name}` placeholders filled with `.format()` *after* translation:
+
+    _("{n} rows ready").format(n=i18n.format_number(rows))
+
+English is the source language (the msgids). The catalogs for 繁體中文, 简体中文 and
+Español are the text files locales/<code>/LC_MESSAGES/messages.po; they are read and
+compiled in memory on first use, so there is no build step and no .mo file in git.
+`python -m impact.i18n_catalog` keeps them in step with the code (see the README).
+
+The language is per script run, not per process: Streamlit runs each session's script in
+its own thread, so the active language is a context variable that `impact.ui.page_setup`
+sets (`activate`) at the start of every run. Outside a run (command line, tests) it is
+English unless `activate` or `using` says otherwise.
+
+Module-level constants (KPI labels, page titles, category labels) cannot be translated
+when the module is imported: mark them with `N_()` (or `NP_()` with a context) so that the
+extractor finds them, and call `_()` (or `label()`) where they are shown. Never call `_()`
+inside an `st.cache_data` function unless the language is one of its arguments.
 """
 
 from __future__ import annotations
 
+import gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from pathlib import Path
+from threading import Lock
+
+from babel import Locale, dates, numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from impact import config
+
+# The interface languages, each named in its own language (never translated).
 LANGUAGES = {"en": "English", "zh_Hant": "繁體中文", "zh_Hans": "简体中文", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+SOURCE_LANGUAGE = "en"  # the msgids; it has no catalog
+# How a language is spelled in `?lang=` (BCP 47, as browsers spell languages).
+URL_CODES = {"en": "en", "zh_Hant": "zh-Hant", "zh_Hans": "zh-Hans", "es": "es"}
+# The CLDR locale used for numbers and dates. US conventions where they differ: Taiwan's
+# rather than Hong Kong's Traditional Chinese (no day-first numeric dates), and US Spanish
+# (1,234.5 as in the charts, not 1.234,5).
+FORMAT_LOCALES = {"en": "en_US", "zh_Hant": "zh_Hant_TW", "zh_Hans": "zh_Hans_CN", "es": "es_US"}
+
+LOCALES_DIR = config.PROJECT_ROOT / "locales"
+DOMAIN = "messages"
+
+_current: ContextVar[str] = ContextVar("impact_language", default=DEFAULT_LANGUAGE)
+_loaded: dict[str, tuple[int, gettext.NullTranslations]] = {}
+_load_lock = Lock()
+
+
+def catalog_path(language: str) -> Path:
+    return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+# --- which language -------------------------------------------------------------------
+
+
+def language_from_tag(tag: str | None) -> str | None:
+    """One of LANGUAGES for a language tag (`zh-TW`, `zh_Hant`, `es-419`, `yue`), or None.
+
+    Traditional Chinese: a Hant script, or Taiwan, Hong Kong or Macau, or Cantonese (yue).
+    Simplified Chinese: any other Chinese (zh, zh-CN, zh-SG, zh-Hans, cmn).
+    """
+    if not tag:
+        return None
+    parts = tag.strip().replace("_", "-").lower().split("-")
+    primary, subtags = parts[0], set(parts[1:])
+    if primary == "en":
+        return "en"
+    if primary == "es":
+        return "es"
+    if primary == "yue":
+        return "zh_Hant"
+    if primary in {"zh", "cmn"}:
+        if "hant" in subtags or (subtags & {"tw", "hk", "mo"} and "hans" not in subtags):
+            return "zh_Hant"
+        return "zh_Hans"
+    return None
+
+
+def choose_language(url_value: str | None, browser_locale: str | None) -> str:
+    """`?lang=` wins, else the browser's language, else English."""
+    return language_from_tag(url_value) or language_from_tag(browser_locale) or DEFAULT_LANGUAGE
+
+
+def activate(language: str) -> None:
+    """Make `language` the one this run (thread or task) reads; called once per script run."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown interface language {language!r}; expected one of {sorted(LANGUAGES)}")
+    _translations(language, reload_if_changed=True)
+    _current.set(language)
+
+
+def current() -> str:
+    return _current.get()
+
+
+@contextmanager
+def using(language: str) -> Iterator[None]:
+    """Read in `language` inside the block (command line, tests), then go back."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown interface language {language!r}")
+    token = _current.set(language)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+# --- catalogs ---------------------------------------------------------------------------
+
+
+def _compile(path: Path, language: str) -> gettext.NullTranslations:
+    """Read a .po file and compile it in memory; fuzzy entries are left out (English shows)."""
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def _translations(language: str, reload_if_changed: bool = False) -> gettext.NullTranslations:
+    """The compiled catalog of `language`; re-read when its file changed (checked per run)."""
+    if language == SOURCE_LANGUAGE:
+        return _NULL
+    cached = _loaded.get(language)
+    if cached is not None and not reload_if_changed:
+        return cached[1]
+    path = catalog_path(language)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return _NULL  # a language without a catalog reads English rather than failing
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    with _load_lock:
+        compiled = _compile(path, language)
+        _loaded[language] = (stamp, compiled)
+    return compiled
+
+
+_NULL = gettext.NullTranslations()
 
 
 def _(message: str) -> str:
     """The message in the reader's language."""
-    return message
+    return _translations(_current.get()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return singular if n == 1 else plural
+    """The singular or plural message for `n`, in the reader's language."""
+    return _translations(_current.get()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """The message in the reader's language, for a msgid that means different things by context."""
+    return _translations(_current.get()).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _translations(_current.get()).npgettext(context, singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a module-level constant for the extractor; translate it with `_()` where shown."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Like `N_`, with a context; translate it with `pgettext(context, message)` where shown."""
+    return message
+
+
+def label(kind: str, value: str | None) -> str:
+    """The display name of a category value (a language, neighborhood, event type...)."""
+    from impact import labels  # labels marks its strings with NP_ from this module
+
+    return labels.label(kind, value)
+
+
+# --- numbers and dates -----------------------------------------------------------------
+
+
+def format_locale() -> Locale:
+    return Locale.parse(FORMAT_LOCALES[_current.get()])
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """1,234,567 with the reader's separators; `decimals` digits after the point."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return numbers.format_decimal(value, format=pattern, locale=format_locale())
+
+
+def format_percent(fraction: float, decimals: int = 1, signed: bool = False) -> str:
+    """A fraction as a percentage: 0.123 -> 12.3%; `signed` adds + to gains (changes)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return numbers.format_percent(fraction, format=pattern, locale=format_locale())
+
+
+_DATE_SKELETONS = {"month": "yMMMM", "month_short": "yMMM", "year": "y"}
+
+
+def format_date(day: date, format: str = "medium") -> str:
+    """A date for the reader: "short", "medium", "long", "full", "month" (March 2024),
+    "month_short" (Mar 2024) or "year"."""
+    if format in _DATE_SKELETONS:
+        return dates.format_skeleton(_DATE_SKELETONS[format], day, locale=format_locale())
+    return dates.format_date(day, format=format, locale=format_locale())
+
+
+def format_datetime(moment: datetime, format: str = "medium") -> str:
+    """A date and time for the reader ("short", "medium", "long")."""
+    return dates.format_datetime(moment, format=format, locale=format_locale())

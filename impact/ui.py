@@ -14,11 +14,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from impact import auth, config, db, metrics
+from impact import auth, config, db, metrics, ui_i18n
+from impact.i18n import N_, _
 
 STAFF = frozenset({"analyst", "director", "admin"})
 EVERYONE = frozenset(auth.ROLES)
-APP_TITLE = "Coalition Impact"
+APP_TITLE = N_("Coalition Impact")
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,13 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("overview", "Overview", "pages/1_overview.py", ":material/dashboard:", STAFF),
-    PageSpec("reach", "Outreach reach", "pages/2_reach.py", ":material/groups:", STAFF),
-    PageSpec("languages", "Languages served", "pages/3_languages.py", ":material/translate:", STAFF),
-    PageSpec("partners", "Partner activity", "pages/4_partners.py", ":material/handshake:", STAFF),
-    PageSpec("impact", "Impact", "pages/5_impact.py", ":material/public:", EVERYONE),
-    PageSpec("upload", "Upload", "pages/6_upload.py", ":material/upload_file:", frozenset({"analyst", "admin"})),
-    PageSpec("data", "Data", "pages/7_data.py", ":material/database:", STAFF),
+    PageSpec("overview", N_("Overview"), "pages/1_overview.py", ":material/dashboard:", STAFF),
+    PageSpec("reach", N_("Outreach reach"), "pages/2_reach.py", ":material/groups:", STAFF),
+    PageSpec("languages", N_("Languages served"), "pages/3_languages.py", ":material/translate:", STAFF),
+    PageSpec("partners", N_("Partner activity"), "pages/4_partners.py", ":material/handshake:", STAFF),
+    PageSpec("impact", N_("Impact"), "pages/5_impact.py", ":material/public:", EVERYONE),
+    PageSpec("upload", N_("Upload"), "pages/6_upload.py", ":material/upload_file:", frozenset({"analyst", "admin"})),
+    PageSpec("data", N_("Data"), "pages/7_data.py", ":material/database:", STAFF),
 )
 PAGE_BY_ID = {p.id: p for p in PAGES}
 
@@ -55,7 +56,9 @@ def allowed_pages(user: auth.User) -> list[PageSpec]:
 def page_setup(page_id: str) -> PageContext:
     """Configure the page, enforce its audience on the server, draw the shared sidebar."""
     page = PAGE_BY_ID[page_id]
-    st.set_page_config(page_title=f"{page.title} · {APP_TITLE}", page_icon=":material/diversity_3:", layout="wide")
+    ui_i18n.activate_language()  # before anything is drawn: every string below is translated
+    title = f"{_(page.title)} · {_(APP_TITLE)}"
+    st.set_page_config(page_title=title, page_icon=":material/diversity_3:", layout="wide")
     user = auth.current_user()
     _sidebar(user, page)
     if user.role not in page.audience:
@@ -72,9 +75,16 @@ def page_setup(page_id: str) -> PageContext:
 
 def _sidebar(user: auth.User, current: PageSpec) -> None:
     with st.sidebar:
-        st.markdown(f"### {APP_TITLE}")
+        st.markdown(f"### {_(APP_TITLE)}")
         for page in allowed_pages(user):
-            st.page_link(page.file, label=page.title, icon=page.icon, disabled=page.id == current.id)
+            st.page_link(
+                page.file,
+                label=_(page.title),
+                icon=page.icon,
+                disabled=page.id == current.id,
+                query_params=ui_i18n.link_params(),
+            )
+        ui_i18n.language_switcher()
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)

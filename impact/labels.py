@@ -1,0 +1,145 @@
+"""Display names of the contract's category values, in the reader's language.
+
+The database stores canonical values (`stakeholder_meeting`, `Sunset/Parkside`, `65+`);
+people read labels. Each label is an English msgid with the category as its context
+(`pgettext("event_type", "Stakeholder meeting")`), so "Other" can be translated one way
+for a language and another for a channel. Neighborhoods keep their English (DataSF) name
+where a language has no common name for them.
+
+    labels.label("neighborhood", "Chinatown")            # 華埠 in 繁體中文
+    st.multiselect(_("Neighborhoods"), vocab.NEIGHBORHOODS, format_func=labels.formatter("neighborhood"))
+    frame["language"] = labels.relabel(frame["language"], "language")   # before charting
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from impact import vocab
+from impact.i18n import NP_, _, pgettext
+
+LANGUAGE = {
+    "Cantonese": NP_("language", "Cantonese"),
+    "Mandarin": NP_("language", "Mandarin"),
+    "Toisanese": NP_("language", "Toisanese"),
+    "English": NP_("language", "English"),
+    "Spanish": NP_("language", "Spanish"),
+    "Vietnamese": NP_("language", "Vietnamese"),
+    "Tagalog": NP_("language", "Tagalog"),
+    "Korean": NP_("language", "Korean"),
+    "Japanese": NP_("language", "Japanese"),
+    "Russian": NP_("language", "Russian"),
+    "Arabic": NP_("language", "Arabic"),
+    "Other": NP_("language", "Other"),
+}
+
+NEIGHBORHOOD = {
+    "Bayview Hunters Point": NP_("neighborhood", "Bayview Hunters Point"),
+    "Bernal Heights": NP_("neighborhood", "Bernal Heights"),
+    "Castro/Upper Market": NP_("neighborhood", "Castro/Upper Market"),
+    "Chinatown": NP_("neighborhood", "Chinatown"),
+    "Excelsior": NP_("neighborhood", "Excelsior"),
+    "Financial District/South Beach": NP_("neighborhood", "Financial District/South Beach"),
+    "Glen Park": NP_("neighborhood", "Glen Park"),
+    "Golden Gate Park": NP_("neighborhood", "Golden Gate Park"),
+    "Haight Ashbury": NP_("neighborhood", "Haight Ashbury"),
+    "Hayes Valley": NP_("neighborhood", "Hayes Valley"),
+    "Inner Richmond": NP_("neighborhood", "Inner Richmond"),
+    "Inner Sunset": NP_("neighborhood", "Inner Sunset"),
+    "Japantown": NP_("neighborhood", "Japantown"),
+    "Lakeshore": NP_("neighborhood", "Lakeshore"),
+    "Lincoln Park": NP_("neighborhood", "Lincoln Park"),
+    "Lone Mountain/USF": NP_("neighborhood", "Lone Mountain/USF"),
+    "Marina": NP_("neighborhood", "Marina"),
+    "McLaren Park": NP_("neighborhood", "McLaren Park"),
+    "Mission": NP_("neighborhood", "Mission"),
+    "Mission Bay": NP_("neighborhood", "Mission Bay"),
+    "Nob Hill": NP_("neighborhood", "Nob Hill"),
+    "Noe Valley": NP_("neighborhood", "Noe Valley"),
+    "North Beach": NP_("neighborhood", "North Beach"),
+    "Oceanview/Merced/Ingleside": NP_("neighborhood", "Oceanview/Merced/Ingleside"),
+    "Outer Mission": NP_("neighborhood", "Outer Mission"),
+    "Outer Richmond": NP_("neighborhood", "Outer Richmond"),
+    "Pacific Heights": NP_("neighborhood", "Pacific Heights"),
+    "Portola": NP_("neighborhood", "Portola"),
+    "Potrero Hill": NP_("neighborhood", "Potrero Hill"),
+    "Presidio": NP_("neighborhood", "Presidio"),
+    "Presidio Heights": NP_("neighborhood", "Presidio Heights"),
+    "Russian Hill": NP_("neighborhood", "Russian Hill"),
+    "Seacliff": NP_("neighborhood", "Seacliff"),
+    "South of Market": NP_("neighborhood", "South of Market"),
+    "Sunset/Parkside": NP_("neighborhood", "Sunset/Parkside"),
+    "Tenderloin": NP_("neighborhood", "Tenderloin"),
+    "Treasure Island": NP_("neighborhood", "Treasure Island"),
+    "Twin Peaks": NP_("neighborhood", "Twin Peaks"),
+    "Visitacion Valley": NP_("neighborhood", "Visitacion Valley"),
+    "West of Twin Peaks": NP_("neighborhood", "West of Twin Peaks"),
+    "Western Addition": NP_("neighborhood", "Western Addition"),
+}
+
+EVENT_TYPE = {
+    "workshop": NP_("event_type", "Workshop"),
+    "community_meeting": NP_("event_type", "Community meeting"),
+    "town_hall": NP_("event_type", "Town hall"),
+    "training": NP_("event_type", "Training"),
+    "outreach": NP_("event_type", "Outreach"),
+    "stakeholder_meeting": NP_("event_type", "Stakeholder meeting"),
+    "crisis_response": NP_("event_type", "Crisis response"),
+    "cultural_event": NP_("event_type", "Cultural event"),
+    "other": NP_("event_type", "Other"),
+}
+
+CHANNEL = {
+    "in_person": NP_("channel", "In person"),
+    "phone": NP_("channel", "Phone"),
+    "text": NP_("channel", "Text message"),
+    "wechat": NP_("channel", "WeChat"),
+    "social_media": NP_("channel", "Social media"),
+    "door_to_door": NP_("channel", "Door to door"),
+    "online": NP_("channel", "Online"),
+    "other": NP_("channel", "Other"),
+}
+
+AGE_GROUP = {
+    "0-17": NP_("age_group", "0–17"),
+    "18-24": NP_("age_group", "18–24"),
+    "25-44": NP_("age_group", "25–44"),
+    "45-64": NP_("age_group", "45–64"),
+    "65+": NP_("age_group", "65 and over"),
+}
+
+# kind -> (canonical values in the contract's order, their English labels)
+KINDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "language": (vocab.LANGUAGES, LANGUAGE),
+    "neighborhood": (vocab.NEIGHBORHOODS, NEIGHBORHOOD),
+    "event_type": (vocab.EVENT_TYPES, EVENT_TYPE),
+    "channel": (vocab.CHANNELS, CHANNEL),
+    "age_group": (vocab.AGE_GROUPS, AGE_GROUP),
+}
+
+
+def label(kind: str, value: str | None) -> str:
+    """The display name of `value`; a value outside the vocabulary is shown as stored."""
+    english = KINDS[kind][1]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return _("Not recorded")
+    if value not in english:
+        return str(value)
+    return pgettext(kind, english[value])
+
+
+def formatter(kind: str) -> Callable[[str | None], str]:
+    """A `format_func` for selectboxes and multiselects of canonical values."""
+    return lambda value: label(kind, value)
+
+
+def relabel(values: pd.Series, kind: str) -> pd.Series:
+    """A column of canonical values as display names (for tables and chart legends)."""
+    return values.map(formatter(kind))
+
+
+def english_label(kind: str, value: str) -> str:
+    """The English display name (for exports that must not change with the reader)."""
+    return KINDS[kind][1].get(value, value)

@@ -1,4 +1,4 @@
-"""The command line: python -m impact init | demo | ingest | batches | undo.
+"""The command line: python -m impact init | demo | ingest | batches | undo | users.
 
 Exit codes: 0 done; 1 a file was rejected or an action refused (nothing stored);
 2 bad usage; 3 the database file is in use by another process (nothing stored).
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from impact import config, contract, db, ingest
+from impact import users as users_store
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
@@ -52,7 +53,30 @@ def _parser() -> argparse.ArgumentParser:
     undo = with_db(sub.add_parser("undo", help="remove one upload batch"))
     undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
     undo.add_argument("--by", metavar="NAME", help="who is undoing (default: your login)")
+
+    _users_parser(sub)
     return parser
+
+
+def _users_parser(sub: argparse._SubParsersAction) -> None:
+    users = sub.add_parser(
+        "users", help="manage the local sign-in accounts (file: $IMPACT_USERS_FILE or users.json beside the database)"
+    )
+    users.add_argument("--db", help="database whose folder holds users.json (default: $IMPACT_DB or data/)")
+    actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add an account; the password is read from standard input or prompted")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=users_store.ACCOUNT_ROLES)
+    actions.add_parser("list", help="list the accounts with their roles and locks")
+    remove = actions.add_parser("remove", help="remove an account")
+    remove.add_argument("name", metavar="NAME")
+    set_role = actions.add_parser("set-role", help="change an account's role (signs it out everywhere)")
+    set_role.add_argument("name", metavar="NAME")
+    set_role.add_argument("role", metavar="ROLE", choices=users_store.ACCOUNT_ROLES)
+    password = actions.add_parser("set-password", help="set a new password (read like 'add'); also unlocks")
+    password.add_argument("name", metavar="NAME")
+    unlock = actions.add_parser("unlock", help="lift a lock after repeated wrong passwords")
+    unlock.add_argument("name", metavar="NAME")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -169,4 +193,48 @@ def _undo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"init": _init, "demo": _demo, "ingest": _ingest, "batches": _batches, "undo": _undo}
+def _read_password(confirm: bool = True) -> str:
+    """The new password: prompted twice on a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if confirm and getpass.getpass("Password again: ") != first:
+            raise users_store.AccountError("The two passwords differ; nothing was changed.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _users(args: argparse.Namespace) -> int:
+    store = users_store.UserStore(users_store.users_path(args.db))
+    try:
+        if args.users_command == "add":
+            account = store.add(args.name, args.role, _read_password())
+            print(f"Account '{account.name}' added with role {account.role} ({store.path}).")
+        elif args.users_command == "list":
+            accounts = store.list()
+            if not accounts:
+                print(f"No accounts yet ({store.path}). Add one with: python -m impact users add NAME --role ROLE")
+                return EXIT_OK
+            print(f"{'name':<24}  {'role':<8}  {'created (UTC)':<19}  state")
+            for a in accounts:
+                until = a.locked_at(users_store.now_utc())
+                state = f"locked until {until:%Y-%m-%d %H:%M} UTC" if until else "active"
+                print(f"{a.name:<24}  {a.role:<8}  {a.created_at[:19].replace('T', ' '):<19}  {state}")
+        elif args.users_command == "remove":
+            store.remove(args.name)
+            print(f"Account '{users_store.normalise_name(args.name)}' removed.")
+        elif args.users_command == "set-role":
+            account = store.set_role(args.name, args.role)
+            print(f"Account '{account.name}' now has role {account.role}.")
+        elif args.users_command == "set-password":
+            account = store.set_password(args.name, _read_password())
+            print(f"Password of '{account.name}' changed; its sign-ins elsewhere have ended.")
+        elif args.users_command == "unlock":
+            account = store.unlock(args.name)
+            print(f"Account '{account.name}' unlocked.")
+    except users_store.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+_COMMANDS = {"init": _init, "demo": _demo, "ingest": _ingest, "batches": _batches, "undo": _undo, "users": _users}

@@ -1,8 +1,290 @@
-"""upload page (being built in this session)."""
+"""Upload: analysts check partners' CSV exports and load them through the ingest engine.
+
+Each file is checked as a whole (all files of one upload together, in dependency order)
+before anything is stored; loading is a separate action, disabled while there are problems.
+"""
+
+import logging
 
 import streamlit as st
 
-from impact import ui
+from impact import contract, ingest, ui, upload
+from impact.i18n import _
 
 ctx = ui.page_setup("upload")
-st.title(ctx.page.title)
+log = logging.getLogger(__name__)
+IGNORE = ""  # the column-match choice that ignores a column
+
+st.title(_("Upload data"))
+st.caption(
+    _(
+        "Load the CSV exports of partners' systems. Every file is checked as a whole before anything is "
+        "stored, and nothing is loaded until you press Load. Loaded files can be undone on the Data page."
+    )
+)
+state = st.session_state
+state.setdefault("upload_round", 0)
+
+
+def show_outcome(outcome: upload.LoadOutcome) -> None:
+    """What the last Load did (shown once, after the page reran)."""
+    if outcome.loaded:
+        st.success(
+            _("Loaded {rows} rows. The dashboards show them now.").format(rows=f"{outcome.rows:,}"),
+            icon=":material/check_circle:",
+        )
+        st.markdown(
+            "\n".join(
+                "- "
+                + _("batch {id}: {file} ({kind}, {rows} rows)").format(
+                    id=report.batch_id,
+                    file=report.file_name,
+                    kind=upload.kind_label(report.kind),
+                    rows=f"{report.row_count:,}",
+                )
+                for report in outcome.loaded
+            )
+        )
+    if outcome.rejected is not None:
+        st.error(
+            _("{file} was not loaded: {summary}. Nothing of it is stored.").format(
+                file=outcome.rejected.file_name,
+                summary=upload.summary(outcome.rejected.row_count, outcome.rejected.problem_count),
+            )
+        )
+        st.dataframe(upload.problems_frame(outcome.rejected.problems, outcome.rejected.kind), hide_index=True)
+        if outcome.not_tried:
+            st.warning(_("Not loaded, because they come after it: {files}.").format(files=", ".join(outcome.not_tried)))
+    left, right = st.columns(2)
+    left.page_link(ui.PAGE_BY_ID["overview"].file, label=_("See the overview"), icon=":material/dashboard:")
+    right.page_link(ui.PAGE_BY_ID["data"].file, label=_("Upload history and undo"), icon=":material/database:")
+
+
+def file_header(data: bytes, sha: str) -> tuple[list[str], str | None]:
+    """The header cells and the detected kind, read once per file."""
+    headers = state.setdefault("upload_headers", {})
+    if sha not in headers:
+        header = upload.read_header(data)
+        headers[sha] = (header, ingest.detect_kind(header) if any(header) else None)
+    return headers[sha]
+
+
+def choose_columns(header: list[str], kind: str, sha: str) -> dict[str, str | None]:
+    """A choice per header (contract column or ignore); returns the changed matches."""
+    matches = ingest.match_columns(header, kind)
+    found = {m.column for m in matches if m.column}
+    unsure = any(m.column is None for m in matches) or any(n not in found for n in contract.required_columns(kind))
+    options = [IGNORE, *(c.name for c in contract.COLUMNS[kind])]
+    overrides: dict[str, str | None] = {}
+    with st.expander(_("Column matches: how each header was read"), expanded=unsure, icon=":material/view_column:"):
+        st.caption(
+            _(
+                "Each header of the file and the contract column it was matched to. Change a match if it is "
+                "wrong, or ignore a column. Required columns: {columns}."
+            ).format(columns=", ".join(contract.required_columns(kind)))
+        )
+        grid = st.columns(4)
+        for match in matches:
+            choice = grid[match.position % 4].selectbox(
+                match.header or _("(column {n} has no name)").format(n=match.position + 1),
+                options,
+                index=options.index(match.column or IGNORE),
+                format_func=lambda name: _("(ignore)") if name == IGNORE else name,
+                key=f"upload_col_{sha}_{kind}_{match.position}",
+            )
+            chosen = choice or None
+            if chosen != match.column:
+                overrides[match.header] = chosen
+    return overrides
+
+
+def show_report(report: ingest.FileReport) -> None:
+    kind, encoding, delimiter, rows = st.columns(4)
+    kind.metric(_("Kind"), upload.kind_label(report.kind) if report.kind else "—")
+    encoding.metric(_("Encoding"), report.encoding or "—")
+    delimiter.metric(_("Delimiter"), upload.delimiter_label(report.delimiter))
+    rows.metric(_("Rows"), f"{report.row_count:,}")
+    text = upload.summary(report.row_count, report.problem_count)
+    if report.ok:
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.error(text, icon=":material/error:")
+        st.dataframe(upload.problems_frame(report.problems, report.kind), hide_index=True)
+        if report.problem_count > len(report.problems):
+            st.caption(
+                _("{listed} of the {total} problems are listed; fix them and check the file again.").format(
+                    listed=f"{len(report.problems):,}", total=f"{report.problem_count:,}"
+                )
+            )
+        st.download_button(
+            _("Download the problems (CSV)"),
+            upload.problems_csv(report),
+            file_name=report.file_name.rsplit(".", 1)[0] + "_problems.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"upload_problems_{report.sha256}",
+        )
+    if report.warnings:
+        with st.expander(
+            _("{n} warnings (they do not block loading)").format(n=f"{len(report.warnings):,}"),
+            icon=":material/warning:",
+        ):
+            st.dataframe(upload.warnings_frame(report.warnings), hide_index=True)
+    preview = upload.preview_frame(report)
+    if preview is not None and len(preview):
+        st.markdown(_("**Preview**: the first rows as they will be stored"))
+        st.caption(
+            _(
+                "Values are shown normalised (廣東話 as Cantonese, dates as YYYY-MM-DD). Participant ids are "
+                "never stored: only a pseudonymised key."
+            )
+        )
+        st.dataframe(
+            preview, hide_index=True, column_config={"line": st.column_config.NumberColumn(_("line"), format="%d")}
+        )
+
+
+check_tab, help_tab = st.tabs([_("Check and load"), _("Templates and data dictionary")])
+
+# The help tab is drawn first: the check tab stops the script while no file is chosen.
+
+with help_tab:
+    st.subheader(_("Templates"), anchor=False)
+    st.caption(_("The contract's headers and two example rows. Replace the examples with your data."))
+    for column, kind in zip(st.columns(len(contract.KINDS)), contract.KINDS, strict=True):
+        column.download_button(
+            _("{kind} template").format(kind=upload.kind_label(kind)),
+            upload.template_csv(kind),
+            file_name=f"{kind}_template.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"upload_template_{kind}",
+        )
+    st.subheader(_("Data dictionary"), anchor=False)
+    st.markdown(
+        _(
+            "- A file is UTF-8 (with or without BOM), UTF-16, GB18030/GBK, Big5 or Windows-1252; comma, semicolon "
+            "or tab separated. Both are detected.\n"
+            "- Headers match regardless of case, spaces, underscores and punctuation; Chinese headers work too.\n"
+            "- Dates: YYYY-MM-DD, YYYY/M/D or M/D/YYYY.\n"
+            "- Empty, NA, N/A, null and - mean 'no value': fine in optional columns, a problem in required ones.\n"
+            "- A file is loaded whole or not at all. A file loaded before, or a row whose id is stored already, "
+            "is refused: to correct data, undo the earlier upload and load the corrected file."
+        )
+    )
+    for tab, kind in zip(st.tabs([upload.kind_label(k) for k in contract.KINDS]), contract.KINDS, strict=True):
+        with tab:
+            st.dataframe(upload.data_dictionary(kind), hide_index=True)
+
+with check_tab:
+    done = state.pop("upload_done", None)
+    if done is not None:
+        show_outcome(done)
+
+    uploaded = st.file_uploader(
+        _("CSV files (several at once are loaded in order: partners, events, contacts)"),
+        type=["csv", "txt", "tsv"],
+        accept_multiple_files=True,
+        key=f"upload_files_{state.upload_round}",
+        help=_("UTF-8, UTF-16, GB18030/GBK, Big5 or Windows-1252; comma, semicolon or tab. Up to 200 MB a file."),
+    )
+    if not uploaded:
+        st.info(_("Drop one or several CSV files here. Templates are on the next tab."), icon=":material/upload_file:")
+        st.stop()
+
+    progress_slot = st.empty()
+    uploads: list[ingest.Upload] = []
+    boxes = []
+    seen: set[str] = set()
+    for file in uploaded:
+        data = file.getvalue()
+        sha = ingest.sha256_of(data)
+        if sha in seen:
+            st.warning(_("{file} is the same file as one above; it is checked once.").format(file=file.name))
+            continue
+        seen.add(sha)
+        header, detected = file_header(data, sha)
+        box = st.container(border=True)
+        with box:
+            st.subheader(file.name, anchor=False)
+            kind = st.selectbox(
+                _("Kind of file"),
+                contract.KINDS,
+                index=contract.KINDS.index(detected) if detected else None,
+                format_func=upload.kind_label,
+                placeholder=_("Choose the kind of file"),
+                key=f"upload_kind_{sha}",
+                help=_("Recognised from the header; change it if it is wrong."),
+            )
+            overrides = choose_columns(header, kind, sha) if kind and any(header) else {}
+        uploads.append(ingest.Upload(data, file.name, kind, overrides or None))
+        boxes.append(box)
+
+    signature = (
+        tuple(
+            (u.file_name, ingest.sha256_of(u.data), u.kind, tuple(sorted((u.overrides or {}).items()))) for u in uploads
+        ),
+        upload.data_version(),
+    )
+    checked = state.get("upload_check")
+    if checked is not None and checked[0] == signature:
+        reports = checked[1]
+    else:
+        bar = progress_slot.progress(0.0, text=_("Checking the files"))
+        try:
+            reports = upload.check(
+                uploads, progress=lambda step, done: bar.progress(min(done, 1.0), text=upload.step_label(step))
+            )
+        except Exception:
+            log.exception("checking an upload failed")
+            progress_slot.error(
+                _("The files could not be checked because of an error in the dashboard. Nothing was stored."),
+                icon=":material/error:",
+            )
+            st.stop()
+        progress_slot.empty()
+        state.upload_check = (signature, reports)
+
+    for box, report in zip(boxes, reports, strict=True):
+        with box:
+            show_report(report)
+
+    rows = sum(r.row_count for r in reports)
+    problems = sum(r.problem_count for r in reports)
+    st.subheader(upload.summary(rows, problems), anchor=False)
+    if problems:
+        st.caption(_("Loading is possible once every problem is fixed. Warnings do not block it."))
+    if st.button(
+        _("Load {rows} rows").format(rows=f"{rows:,}"),
+        type="primary",
+        disabled=problems > 0,
+        icon=":material/cloud_upload:",
+        key="upload_load",
+    ):
+        with st.status(_("Loading"), expanded=True) as status:
+            bar = st.progress(0.0)
+            try:
+                outcome = upload.load(
+                    uploads,
+                    ctx.user,
+                    progress=lambda step, done: bar.progress(min(done, 1.0), text=upload.step_label(step)),
+                )
+            except upload.NotAllowed as exc:
+                status.update(label=str(exc), state="error")
+                st.stop()
+            except Exception:
+                log.exception("loading an upload failed")
+                status.update(label=_("Loading failed because of an error in the dashboard."), state="error")
+                st.error(
+                    _(
+                        "Loading failed because of an error in the dashboard. Nothing of the file being loaded was stored."
+                    )
+                )
+                st.stop()
+        ui.data_changed()
+        state.pop("upload_check", None)
+        state.upload_done = outcome
+        if outcome.rejected is None:
+            state.upload_round += 1  # a fresh, empty uploader
+            state.pop("upload_headers", None)
+        st.rerun()

@@ -503,6 +503,19 @@ class _Run:
         return batch_id
 
 
+def _source_size(source: bytes | Path) -> int:
+    if isinstance(source, Path):
+        if not source.is_file():
+            raise IngestUsageError(f"{source}: no such file")
+        return source.stat().st_size
+    return len(source)
+
+
+def _megabytes(size: int) -> str:
+    """Sizes in the unit of IMPACT_MAX_UPLOAD_MB (2**20 bytes): 200, 1.5, 0.3."""
+    return f"{size / 2**20:,.1f}".removesuffix(".0")
+
+
 def _read_source(source: bytes | Path) -> bytes:
     if isinstance(source, Path):
         if not source.is_file():
@@ -535,22 +548,23 @@ def process(
     tell("Reading the file", 0.0)
     if kind is not None and kind not in contract.KINDS:
         raise IngestUsageError(f"unknown kind {kind!r}; use one of: {', '.join(contract.KINDS)}")
-    data = _read_source(source)
     name = file_name or (source.name if isinstance(source, Path) else "upload.csv")
-    report = FileReport(file_name=name, sha256=sha256_of(data))
-
     limit = config.max_upload_bytes()
-    if len(data) > limit:
+    size = _source_size(source)
+    if size > limit:  # checked before reading, so a huge file is never held in memory
+        report = FileReport(file_name=name, sha256="")
         report.add(
             Problem(
                 None,
                 None,
                 None,
-                f"the file is {len(data) / 1e6:,.1f} MB; the limit is "
-                f"{limit / 1e6:,.0f} MB. Split it (by year or by partner) and load the parts.",
+                f"the file is {_megabytes(size)} MB; the limit is {_megabytes(limit)} MB. "
+                "Split it (by year or by partner) and load the parts.",
             )
         )
         return report
+    data = _read_source(source)
+    report = FileReport(file_name=name, sha256=sha256_of(data))
     if not data.strip():
         report.add(Problem(None, None, None, "the file is empty: it needs a header row and at least one data row"))
         return report

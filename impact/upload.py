@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact import auth, contract, db, export, ingest, textfile, vocab
-from impact.i18n import _, ngettext
+from impact.i18n import _, format_number, ngettext
 
 # Who may load and undo. Directors see the Data page read-only.
 CAN_LOAD = frozenset({"analyst", "admin"})
@@ -324,10 +324,10 @@ def problems_csv(report: ingest.FileReport) -> bytes:
 
 def summary(rows: int, problems: int) -> str:
     """'1,204 rows ready; 3 problems' (the issue's wording), or '...; no problems'."""
-    ready = ngettext("{rows} row ready", "{rows} rows ready", rows).format(rows=f"{rows:,}")
+    ready = ngettext("{rows} row ready", "{rows} rows ready", rows).format(rows=format_number(rows))
     if problems == 0:
         return _("{ready}; no problems").format(ready=ready)
-    listed = ngettext("{n} problem", "{n} problems", problems).format(n=f"{problems:,}")
+    listed = ngettext("{n} problem", "{n} problems", problems).format(n=format_number(problems))
     return f"{ready}; {listed}"
 
 
@@ -438,12 +438,12 @@ def data_version(database: Path | str | None = None) -> tuple[tuple[int, str], .
     return tuple(zip(ledger["batch_id"].astype(int), ledger["status"].astype(str), strict=True))
 
 
-def batch_description(batch: pd.Series) -> str:
-    """'batch 12: 500 engagements rows from file.csv, loaded by ana on 2024-05-01 14:02'."""
-    return _("batch {id}: {rows} {kind} rows from {file}, loaded by {by} on {when}").format(
-        id=int(batch["batch_id"]),
-        rows=f"{int(batch['row_count']):,}",
-        kind=batch["kind"],
+def batch_description(batch_id: int, batch: pd.Series) -> str:
+    """'batch 12: 500 Engagements rows from file.csv, loaded by ana on 2024-05-01 14:02 UTC'."""
+    return _("batch {id}: {rows} {kind} rows from {file}, loaded by {by} on {when} UTC").format(
+        id=batch_id,
+        rows=format_number(int(batch["row_count"])),
+        kind=kind_label(batch["kind"]),
         file=batch["file_name"],
         by=batch["loaded_by"],
         when=f"{pd.Timestamp(batch['loaded_at']):%Y-%m-%d %H:%M}",
@@ -474,3 +474,109 @@ def outlier_reason(code: str) -> str:
         "far_before": _("more than a year before the partner's usual range"),
         "far_after": _("more than a year after the partner's usual range"),
     }[code]
+
+
+def outlier_frame(outliers: pd.DataFrame) -> pd.DataFrame:
+    """queries/date_outliers.sql for people: what, which record, its date and why."""
+    kinds = {"contact": _("contact"), "event": _("event")}
+    return pd.DataFrame(
+        {
+            _("partner"): outliers["partner_id"],
+            _("record"): outliers["record_kind"].map(kinds),
+            _("id"): outliers["record_id"],
+            _("date"): pd.to_datetime(outliers["day"]).dt.date,
+            _("why it stands out"): outliers["reason"].map(outlier_reason),
+            _("batch"): outliers["batch_id"],
+        }
+    )
+
+
+def received_by_month(quality: pd.DataFrame) -> pd.DataFrame:
+    """Rows received (contacts and events) per month (rows, newest first) and partner (columns).
+
+    Every month between the first and the last is listed, so a month in which nobody sent
+    anything shows as a row of zeros rather than going missing. Months before
+    EARLIEST_PLAUSIBLE (a mistyped year) are left to the outlier list.
+    """
+    frame = quality.assign(month=pd.to_datetime(quality["month"]), received=quality["contacts"] + quality["events"])
+    frame = frame[frame["month"] >= pd.Timestamp(EARLIEST_PLAUSIBLE)]
+    if frame.empty:
+        return pd.DataFrame()
+    table = frame.pivot_table(index="month", columns="partner_id", values="received", aggfunc="sum", fill_value=0)
+    months = pd.date_range(table.index.min(), table.index.max(), freq="MS")
+    table = table.reindex(months, fill_value=0).sort_index(ascending=False).astype("int64")
+    table.index = table.index.strftime("%Y-%m")
+    table.index.name = _("month")
+    table.columns.name = None
+    return table
+
+
+def partner_month_frame(quality: pd.DataFrame) -> pd.DataFrame:
+    """queries/data_quality.sql with people's column names."""
+    return pd.DataFrame(
+        {
+            _("partner"): quality["partner_id"],
+            _("month"): pd.to_datetime(quality["month"]).dt.strftime("%Y-%m"),
+            _("contacts"): quality["contacts"],
+            _("events"): quality["events"],
+            _("rows with unknown values"): quality["rows_with_unknown_values"],
+            _("possible duplicate contacts"): quality["possible_duplicates"],
+            _("people with repeated contacts"): quality["people_with_repeats"],
+        }
+    )
+
+
+def gaps_frame(gaps: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            _("partner"): gaps["partner_id"],
+            _("partner name"): gaps["partner_name"],
+            _("month with no data"): pd.to_datetime(gaps["month"]).dt.strftime("%Y-%m"),
+        }
+    )
+
+
+def unknown_values_frame(unknown: pd.DataFrame) -> pd.DataFrame:
+    columns = {"language": _("language"), "neighborhood": _("neighborhood")}
+    return pd.DataFrame(
+        {
+            _("column"): unknown["column_name"].map(columns),
+            _("value as written"): unknown["value"],
+            _("rows"): unknown["rows"],
+            _("partners"): unknown["partners"],
+        }
+    )
+
+
+def history_frame(ledger: pd.DataFrame) -> pd.DataFrame:
+    """queries/batches.sql for people: when, who, file, kind, rows, SHA-256, status."""
+    statuses = {"loaded": _("loaded"), "undone": _("undone")}
+    return pd.DataFrame(
+        {
+            _("batch"): ledger["batch_id"],
+            _("loaded at (UTC)"): pd.to_datetime(ledger["loaded_at"]),
+            _("loaded by"): ledger["loaded_by"],
+            _("file name"): ledger["file_name"],
+            _("kind"): ledger["kind"].map(kind_label),
+            _("rows"): ledger["row_count"],
+            _("status"): ledger["status"].map(statuses),
+            _("undone at (UTC)"): pd.to_datetime(ledger["undone_at"]),
+            _("undone by"): ledger["undone_by"],
+            _("encoding"): ledger["encoding"],
+            _("warnings"): ledger["warning_count"],
+            "SHA-256": ledger["sha256"],
+        }
+    )
+
+
+def duplicates_frame(quality: pd.DataFrame) -> pd.DataFrame:
+    """The partner-months with possible duplicate contacts, most first."""
+    flagged = quality[quality["possible_duplicates"] > 0].sort_values("possible_duplicates", ascending=False)
+    return pd.DataFrame(
+        {
+            _("partner"): flagged["partner_id"],
+            _("month"): pd.to_datetime(flagged["month"]).dt.strftime("%Y-%m"),
+            _("possible duplicate contacts"): flagged["possible_duplicates"],
+            _("people with repeated contacts"): flagged["people_with_repeats"],
+        }
+    )

@@ -8,7 +8,7 @@ import logging
 
 import streamlit as st
 
-from impact import contract, ingest, ui, upload
+from impact import contract, i18n, ingest, ui, ui_i18n, upload
 from impact.i18n import _
 
 ctx = ui.page_setup("upload")
@@ -30,7 +30,7 @@ def show_outcome(outcome: upload.LoadOutcome) -> None:
     """What the last Load did (shown once, after the page reran)."""
     if outcome.loaded:
         st.success(
-            _("Loaded {rows} rows. The dashboards show them now.").format(rows=f"{outcome.rows:,}"),
+            _("Loaded {rows} rows. The dashboards show them now.").format(rows=i18n.format_number(outcome.rows)),
             icon=":material/check_circle:",
         )
         st.markdown(
@@ -40,7 +40,7 @@ def show_outcome(outcome: upload.LoadOutcome) -> None:
                     id=report.batch_id,
                     file=report.file_name,
                     kind=upload.kind_label(report.kind),
-                    rows=f"{report.row_count:,}",
+                    rows=i18n.format_number(report.row_count),
                 )
                 for report in outcome.loaded
             )
@@ -56,8 +56,11 @@ def show_outcome(outcome: upload.LoadOutcome) -> None:
         if outcome.not_tried:
             st.warning(_("Not loaded, because they come after it: {files}.").format(files=", ".join(outcome.not_tried)))
     left, right = st.columns(2)
-    left.page_link(ui.PAGE_BY_ID["overview"].file, label=_("See the overview"), icon=":material/dashboard:")
-    right.page_link(ui.PAGE_BY_ID["data"].file, label=_("Upload history and undo"), icon=":material/database:")
+    for column, page_id, label, icon in (
+        (left, "overview", _("See the overview"), ":material/dashboard:"),
+        (right, "data", _("Upload history and undo"), ":material/database:"),
+    ):
+        column.page_link(ui.PAGE_BY_ID[page_id].file, label=label, icon=icon, query_params=ui_i18n.link_params())
 
 
 def file_header(data: bytes, sha: str) -> tuple[list[str], str | None]:
@@ -103,7 +106,7 @@ def show_report(report: ingest.FileReport) -> None:
     kind.metric(_("Kind"), upload.kind_label(report.kind) if report.kind else "—")
     encoding.metric(_("Encoding"), report.encoding or "—")
     delimiter.metric(_("Delimiter"), upload.delimiter_label(report.delimiter))
-    rows.metric(_("Rows"), f"{report.row_count:,}")
+    rows.metric(_("Rows"), i18n.format_number(report.row_count))
     text = upload.summary(report.row_count, report.problem_count)
     if report.ok:
         st.success(text, icon=":material/check_circle:")
@@ -113,7 +116,7 @@ def show_report(report: ingest.FileReport) -> None:
         if report.problem_count > len(report.problems):
             st.caption(
                 _("{listed} of the {total} problems are listed; fix them and check the file again.").format(
-                    listed=f"{len(report.problems):,}", total=f"{report.problem_count:,}"
+                    listed=i18n.format_number(len(report.problems)), total=i18n.format_number(report.problem_count)
                 )
             )
         st.download_button(
@@ -126,7 +129,7 @@ def show_report(report: ingest.FileReport) -> None:
         )
     if report.warnings:
         with st.expander(
-            _("{n} warnings (they do not block loading)").format(n=f"{len(report.warnings):,}"),
+            _("{n} warnings (they do not block loading)").format(n=i18n.format_number(len(report.warnings))),
             icon=":material/warning:",
         ):
             st.dataframe(upload.warnings_frame(report.warnings), hide_index=True)
@@ -255,7 +258,7 @@ with check_tab:
     if problems:
         st.caption(_("Loading is possible once every problem is fixed. Warnings do not block it."))
     if st.button(
-        _("Load {rows} rows").format(rows=f"{rows:,}"),
+        _("Load {rows} rows").format(rows=i18n.format_number(rows)),
         type="primary",
         disabled=problems > 0,
         icon=":material/cloud_upload:",

@@ -1,8 +1,178 @@
-"""data page (being built in this session)."""
+"""Data: the upload history, undo (analysts and admins; directors read only) and data quality."""
+
+import logging
 
 import streamlit as st
 
-from impact import ui
+from impact import i18n, ingest, ui, upload
+from impact.i18n import _
 
 ctx = ui.page_setup("data")
-st.title(ctx.page.title)
+run = ui.runner("internal")
+log = logging.getLogger(__name__)
+can_change = ctx.user.role in upload.CAN_LOAD
+state = st.session_state
+
+st.title(_("Data"))
+ui.demo_banner(run)
+history_tab, quality_tab = st.tabs([_("Upload history"), _("Data quality")])
+
+with history_tab:
+    undone = state.pop("data_undone", None)
+    if undone is not None:
+        st.success(
+            _("Batch {id} ({file}) is undone: {rows} rows removed. The dashboards no longer count them.").format(
+                id=undone.batch_id, file=undone.file_name, rows=i18n.format_number(undone.rows_removed)
+            ),
+            icon=":material/check_circle:",
+        )
+    ledger = run("batches")
+    if ledger.empty:
+        st.info(_("Nothing has been loaded yet. Analysts load files on the Upload page."), icon=":material/info:")
+    else:
+        st.dataframe(
+            upload.history_frame(ledger),
+            hide_index=True,
+            column_config={
+                _("loaded at (UTC)"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                _("undone at (UTC)"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                "SHA-256": st.column_config.TextColumn(
+                    help=_("The file's fingerprint: the same file twice is refused.")
+                ),
+            },
+        )
+        loaded = ledger[ledger["status"] == "loaded"].set_index("batch_id")
+        if not can_change:
+            st.caption(_("You see the history read-only. An analyst or an administrator can undo an upload."))
+        elif loaded.empty:
+            st.caption(_("Every upload has been undone; there is nothing left to undo."))
+        else:
+            st.subheader(_("Undo an upload"), anchor=False)
+            chosen = st.selectbox(
+                _("Upload to undo"),
+                list(loaded.index),
+                index=None,
+                format_func=lambda batch_id: upload.batch_description(batch_id, loaded.loc[batch_id]),
+                placeholder=_("Choose an upload"),
+                key="data_undo_batch",
+                help=_(
+                    "Undoing removes every row of that upload at once. Data that refers to it (contacts at its "
+                    "events, events of its partners) must be undone first."
+                ),
+            )
+            if chosen is not None:
+                batch = loaded.loc[chosen]
+                st.warning(
+                    _(
+                        "This removes {rows} rows ({kind}): all of {file}, loaded by {by}. The dashboards will no "
+                        "longer count them. To have them back, load the file again."
+                    ).format(
+                        rows=i18n.format_number(int(batch["row_count"])),
+                        kind=upload.kind_label(batch["kind"]),
+                        file=batch["file_name"],
+                        by=batch["loaded_by"],
+                    ),
+                    icon=":material/warning:",
+                )
+                confirmed = st.checkbox(
+                    _("Yes, remove these {rows} rows").format(rows=i18n.format_number(int(batch["row_count"]))),
+                    key=f"data_undo_confirm_{chosen}",
+                )
+                if st.button(
+                    _("Undo batch {id}").format(id=chosen),
+                    type="primary",
+                    disabled=not confirmed,
+                    icon=":material/undo:",
+                    key="data_undo",
+                ):
+                    try:
+                        result = upload.undo(int(chosen), ctx.user)
+                    except upload.NotAllowed as exc:
+                        st.error(str(exc))
+                    except ingest.UndoRefused as exc:
+                        st.error(_("Not undone: {reason}").format(reason=exc), icon=":material/block:")
+                    except Exception:
+                        log.exception("undo of batch %s failed", chosen)
+                        st.error(
+                            _("The upload could not be undone because of an error in the dashboard. Nothing changed.")
+                        )
+                    else:
+                        ui.data_changed()
+                        state.data_undone = result
+                        state.pop("data_undo_batch", None)
+                        st.rerun()
+
+with quality_tab:
+    params = upload.quality_params()
+    quality = run("data_quality", **params)
+    if quality.empty:
+        st.info(_("No data yet: there is nothing to check."), icon=":material/info:")
+        st.stop()
+    gaps = run("data_gaps", **params)
+    outliers = run("date_outliers", **params)
+    unknown = run("unknown_values", **params)
+
+    definitions = {
+        "gaps": _(
+            "Months in which a partner sent no contacts and held no events, from the month it joined (or the first "
+            "month of data) to the latest month with data. Often an export that was forgotten."
+        ),
+        "unknown": _(
+            "Contacts and events whose language or neighborhood is not in the contract's lists. They were kept as "
+            "written, so they are not counted as a known language or neighborhood."
+        ),
+        "duplicates": _(
+            "A further contact of the same person with the same partner on the same day. Often one contact entered "
+            "twice; sometimes two real contacts (a call and a visit). Worth a look when a month has many."
+        ),
+        "outliers": _(
+            "Dates before {year}, before the partner joined the coalition, or more than a year beyond the spread of "
+            "the partner's other dates (1.5 interquartile ranges beyond the quartiles). Usually a typo in the year "
+            "or a day and month swapped."
+        ).format(year=upload.EARLIEST_PLAUSIBLE.year),
+    }
+    figures = (
+        (_("Months with no data"), len(gaps), definitions["gaps"]),
+        (_("Rows with unknown values"), int(quality["rows_with_unknown_values"].sum()), definitions["unknown"]),
+        (_("Possible duplicate contacts"), int(quality["possible_duplicates"].sum()), definitions["duplicates"]),
+        (_("Dates far outside the usual range"), len(outliers), definitions["outliers"]),
+    )
+    for column, (label, value, help_text) in zip(st.columns(len(figures)), figures, strict=True):
+        column.metric(label, i18n.format_number(value), help=help_text, border=True)
+
+    st.subheader(_("Rows received per partner and month"), anchor=False)
+    st.caption(
+        _("Contacts and events, by the month they took place. A zero is a month with nothing from that partner.")
+    )
+    st.dataframe(upload.received_by_month(quality))
+    with st.expander(_("Every partner and month in detail"), icon=":material/table:"):
+        st.dataframe(upload.partner_month_frame(quality), hide_index=True)
+
+    st.subheader(_("Months with no data"), anchor=False)
+    st.caption(definitions["gaps"])
+    if gaps.empty:
+        st.success(_("Every partner has data in every month since it joined."), icon=":material/check_circle:")
+    else:
+        st.dataframe(upload.gaps_frame(gaps), hide_index=True)
+
+    st.subheader(_("Unknown values"), anchor=False)
+    st.caption(definitions["unknown"])
+    if unknown.empty:
+        st.success(_("Every language and neighborhood is one the contract knows."), icon=":material/check_circle:")
+    else:
+        st.dataframe(upload.unknown_values_frame(unknown), hide_index=True)
+
+    st.subheader(_("Possible duplicate people"), anchor=False)
+    st.caption(definitions["duplicates"])
+    duplicates = upload.duplicates_frame(quality)
+    if duplicates.empty:
+        st.success(_("No person has two contacts with one partner on the same day."), icon=":material/check_circle:")
+    else:
+        st.dataframe(duplicates, hide_index=True)
+
+    st.subheader(_("Dates far outside the usual range"), anchor=False)
+    st.caption(definitions["outliers"])
+    if outliers.empty:
+        st.success(_("No date stands out."), icon=":material/check_circle:")
+    else:
+        st.dataframe(upload.outlier_frame(outliers), hide_index=True)

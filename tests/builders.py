@@ -71,7 +71,7 @@ def engagement(
         f"E{number}",
         day.isoformat(),
         partner,
-        person or f"person-{number}",
+        f"person-{number}" if person is None else person,
         language,
         event,
         neighborhood,

@@ -8,8 +8,10 @@
               or is written in the other Chinese script; exit 1 if anything is
     todo      write what needs translating as JSON (to fill in, then `apply`)
     apply F   put the translations of a filled-in `todo` file into the catalogs
+    scan      list user-visible English in pages/ and impact/ that is not wrapped in _()
+              (what counts as user-visible: impact/i18n_scan.py)
 
-A translation pass: `update`, `todo -o todo.json`, fill in every empty value, `apply
+A translation pass: `scan` (wrap what it lists in _()), `update`, `todo -o todo.json`, fill in every empty value, `apply
 todo.json`, `check` (it must print nothing but the totals). Editing the .po files in a
 PO editor (Poedit, Weblate...) works as well; `check` is the judge either way.
 
@@ -35,7 +37,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from impact import config, i18n
+from impact import config, i18n, i18n_scan
 
 ROOT = config.PROJECT_ROOT
 SOURCES = ("app.py", "pages", "impact")  # what is scanned for strings, relative to ROOT
@@ -314,6 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     todo_cmd.add_argument("--all", action="store_true", help="every entry, not only those that need work")
     apply_cmd = commands.add_parser("apply", help="write a filled-in todo file into the catalogs")
     apply_cmd.add_argument("file", type=Path)
+    commands.add_parser("scan", help="list user-visible literals that are not wrapped in _()")
     args = parser.parse_args(argv)
 
     if args.command == "extract":
@@ -345,6 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         entries = json.loads(args.file.read_text(encoding="utf-8"))
         written = apply(entries)
         print("written: " + ", ".join(f"{k} {v}" for k, v in written.items()))
+    elif args.command == "scan":
+        findings = i18n_scan.scan()
+        for finding in findings:
+            print(finding)
+        print(f"{len(findings)} user-visible literals outside the catalog")
+        return 1 if findings else 0
     return 0
 
 

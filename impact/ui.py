@@ -8,16 +8,18 @@ without app.py: on a freshly started server a direct URL runs the page file alon
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from impact import auth, config, db, metrics, ui_i18n
+from impact import auth, config, db, metrics, ui_auth, ui_i18n
 from impact.i18n import N_, _
 
 STAFF = frozenset({"analyst", "director", "admin"})
+DIRECTORS = frozenset({"director", "admin"})
 EVERYONE = frozenset(auth.ROLES)
 APP_TITLE = N_("Coalition Impact")
 
@@ -29,9 +31,11 @@ class PageSpec:
     file: str
     icon: str
     audience: frozenset[str]
+    in_navigation: bool = True  # False for the sign-in page: the sidebar's account block links to it
 
 
 PAGES = (
+    PageSpec("signin", N_("Sign in"), "pages/0_sign_in.py", ":material/login:", EVERYONE, in_navigation=False),
     PageSpec("overview", N_("Overview"), "pages/1_overview.py", ":material/dashboard:", STAFF),
     PageSpec("reach", N_("Outreach reach"), "pages/2_reach.py", ":material/groups:", STAFF),
     PageSpec("languages", N_("Languages served"), "pages/3_languages.py", ":material/translate:", STAFF),
@@ -41,6 +45,8 @@ PAGES = (
     PageSpec("data", N_("Data"), "pages/7_data.py", ":material/database:", STAFF),
 )
 PAGE_BY_ID = {p.id: p for p in PAGES}
+# The role of this script run's viewer, part of every cache key (set by page_setup).
+_viewer_role: ContextVar[str] = ContextVar("impact_viewer_role", default="public")
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,12 @@ class PageContext:
 
 
 def allowed_pages(user: auth.User) -> list[PageSpec]:
-    return [p for p in PAGES if user.role in p.audience]
+    return [p for p in PAGES if user.role in p.audience and p.in_navigation]
+
+
+def home_page(user: auth.User) -> str:
+    """Where "/" leads: staff to the overview, everyone else to the public impact page."""
+    return "overview" if user.role in STAFF else "impact"
 
 
 def page_setup(page_id: str) -> PageContext:
@@ -60,10 +71,20 @@ def page_setup(page_id: str) -> PageContext:
     title = f"{_(page.title)} · {_(APP_TITLE)}"
     st.set_page_config(page_title=title, page_icon=":material/diversity_3:", layout="wide")
     user = auth.current_user()
+    _viewer_role.set(user.role)
     _sidebar(user, page)
     if user.role not in page.audience:
-        st.title(page.title)
-        st.warning("This page is for coalition staff. Sign in with an account that may see it.")
+        # Nothing of the page runs: no query, no data, only a way to sign in.
+        st.title(_(page.title))
+        if user.signed_in:
+            st.warning(
+                _("Your role ({role}) may not see this page. Choose a page in the sidebar.").format(
+                    role=auth.role_label(user.role)
+                )
+            )
+        else:
+            st.warning(_("This page is for coalition staff. Sign in with an account that may see it."))
+            ui_auth.sign_in_form()
         st.stop()
     try:
         db.connection(config.db_path())
@@ -85,19 +106,23 @@ def _sidebar(user: auth.User, current: PageSpec) -> None:
                 query_params=ui_i18n.link_params(),
             )
         ui_i18n.language_switcher()
+        ui_auth.account_block(user, None if current.id == "signin" else PAGE_BY_ID["signin"].file)
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _run_cached(name: str, database: str, audience: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+def _run_cached(
+    name: str, database: str, audience: str, role: str, params: tuple[tuple[str, Any], ...]
+) -> pd.DataFrame:
     return db.run_query(name, db=database, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
 def runner(audience: str = "internal") -> Callable[..., pd.DataFrame]:
-    """A cached `run_query` for one audience; results never cross audiences."""
+    """A cached `run_query` for one audience; results never cross audiences or viewers' roles."""
+    role = _viewer_role.get()
 
     def run(name: str, **params: Any) -> pd.DataFrame:
         frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-        return _run_cached(name, str(config.db_path()), audience, frozen)
+        return _run_cached(name, str(config.db_path()), audience, role, frozen)
 
     return run
 

@@ -54,7 +54,7 @@ LOCALES_DIR = config.PROJECT_ROOT / "locales"
 DOMAIN = "messages"
 
 _current: ContextVar[str] = ContextVar("impact_language", default=DEFAULT_LANGUAGE)
-_loaded: dict[str, tuple[int, gettext.NullTranslations]] = {}
+_loaded: dict[Path, tuple[int, gettext.NullTranslations]] = {}  # catalog file -> (mtime, compiled)
 _load_lock = Lock()
 
 
@@ -134,10 +134,10 @@ def _translations(language: str, reload_if_changed: bool = False) -> gettext.Nul
     """The compiled catalog of `language`; re-read when its file changed (checked per run)."""
     if language == SOURCE_LANGUAGE:
         return _NULL
-    cached = _loaded.get(language)
+    path = catalog_path(language)
+    cached = _loaded.get(path)
     if cached is not None and not reload_if_changed:
         return cached[1]
-    path = catalog_path(language)
     try:
         stamp = path.stat().st_mtime_ns
     except FileNotFoundError:
@@ -146,7 +146,7 @@ def _translations(language: str, reload_if_changed: bool = False) -> gettext.Nul
         return cached[1]
     with _load_lock:
         compiled = _compile(path, language)
-        _loaded[language] = (stamp, compiled)
+        _loaded[path] = (stamp, compiled)
     return compiled
 
 

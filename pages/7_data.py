@@ -114,8 +114,9 @@ with quality_tab:
 
     definitions = {
         "gaps": _(
-            "Months in which a partner sent no contacts and held no events, from the month it joined (or the first "
-            "month of data) to the latest month with data. Often an export that was forgotten."
+            "Months in which a partner sent no contacts and held no events: from its first month of data (or the "
+            "month it joined, if later) to the latest month of anyone's data. Often an export that was forgotten. "
+            "A mistyped year can stretch this list; such dates are listed under dates far outside the usual range."
         ),
         "unknown": _(
             "Contacts and events whose language or neighborhood is not in the contract's lists. They were kept as "
@@ -151,7 +152,7 @@ with quality_tab:
     st.subheader(_("Months with no data"), anchor=False)
     st.caption(definitions["gaps"])
     if gaps.empty:
-        st.success(_("Every partner has data in every month since it joined."), icon=":material/check_circle:")
+        st.success(_("Every partner has data in every month since its first."), icon=":material/check_circle:")
     else:
         st.dataframe(upload.gaps_frame(gaps), hide_index=True)
 

@@ -1,40 +1,48 @@
--- Months in which a partner sent no contacts and held no events, from the month it joined
--- (or the coalition's first month of data, if later) to the last month with data.
--- Months before $earliest or after $today are left out, so a single mistyped date
--- cannot stretch the span over decades.
+-- Months in which a partner sent no contacts and held or co-hosted no events: from its
+-- first month of data (or the month it joined, if later; a partner without data yet
+-- from the month it joined) to the latest month of anyone's data. Dates before
+-- $earliest or after $today are left out; a mistyped date inside that span does stretch
+-- the list, and shows up among the dates far outside the usual range.
 with params as (
-    select $earliest::date as earliest, $today::date as today
+    select date_trunc('month', $earliest::date)::date as earliest, $today::date as today
 ),
 
 activity as (
-    select partner_id, date_trunc('month', engaged_on)::date as month from engagements
-    union
-    select host_partner_id, date_trunc('month', event_date)::date from events
-    union
-    select c.partner_id, date_trunc('month', ev.event_date)::date
-    from event_cohosts as c
-    join events as ev using (event_id)
+    select a.partner_id, a.month
+    from (
+        select partner_id, date_trunc('month', engaged_on)::date as month from engagements
+        union
+        select host_partner_id, date_trunc('month', event_date)::date from events
+        union
+        select c.partner_id, date_trunc('month', ev.event_date)::date
+        from event_cohosts as c
+        join events as ev using (event_id)
+    ) as a, params as p
+    where a.month between p.earliest and p.today
 ),
 
-bounds as (
+coalition_end as (
+    select max(month) as last_month from activity
+),
+
+partner_start as (
     select
-        greatest(min(a.month), date_trunc('month', p.earliest)::date) as first_month,
-        least(max(a.month), date_trunc('month', p.today)::date) as last_month
-    from activity as a, params as p
-    where a.month between date_trunc('month', p.earliest) and p.today
-    group by p.earliest, p.today
+        pa.partner_id,
+        pa.name as partner_name,
+        greatest(min(a.month), date_trunc('month', pa.joined_on)::date, p.earliest) as first_month
+    from partners as pa
+    cross join params as p
+    left join activity as a using (partner_id)
+    group by pa.partner_id, pa.name, pa.joined_on, p.earliest
 ),
 
 partner_months as (
     select
-        pa.partner_id,
-        pa.name as partner_name,
-        unnest(generate_series(
-            greatest(coalesce(date_trunc('month', pa.joined_on)::date, b.first_month), b.first_month),
-            b.last_month,
-            interval 1 month
-        ))::date as month
-    from partners as pa, bounds as b
+        s.partner_id,
+        s.partner_name,
+        unnest(generate_series(s.first_month, e.last_month, interval 1 month))::date as month
+    from partner_start as s, coalition_end as e
+    where s.first_month <= e.last_month
 ),
 
 final as (

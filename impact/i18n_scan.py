@@ -24,7 +24,10 @@ What counts as user-visible, precisely (anything else is left alone):
    annotation_text, hovertemplate (outside its %{...} fields and tags), the "text" of a
    title dict, the values of a `labels` dict, and positional arguments bound to a
    parameter whose name contains "title", "label" or "name" of a function defined in the
-   same module (`_layout(fig, "Reach by month", "People")`).
+   same module (`_layout(fig, "Reach by month", "People")`), and the literal defaults of
+   such parameters and of parameters handed to such a keyword (`def chart(frame,
+   title="Reach", people="People")` with `name=people`: shown whenever a page omits them);
+   in pages, such keywords given to a `charts.` builder.
 3. A `_()`/`N_()` call whose argument is an f-string, a concatenation or an already
    formatted string: the extractor cannot see the msgid; format after translating.
 
@@ -109,26 +112,33 @@ def _dotted(node: ast.expr) -> list[str]:
             return parts[::-1]
 
 
-def _literal_texts(node: ast.expr | None) -> Iterator[tuple[int, str]]:
-    """The English a node shows as written: literals, f-string parts, concatenations."""
+def _literal_texts(node: ast.expr | None, markup: re.Pattern[str] | None = None) -> Iterator[tuple[int, str]]:
+    """The English a node shows as written: literals, f-string parts, concatenations.
+
+    `markup` removes what is not text before looking for letters (plotly's %{y} fields).
+    """
+
+    def wording(text: str) -> bool:
+        return _has_letters(markup.sub("", text) if markup else text)
+
     if node is None:
         return
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        if _has_letters(node.value) and not node.value.lstrip().lower().startswith(("<style", "<script")):
+        if wording(node.value) and not node.value.lstrip().lower().startswith(("<style", "<script")):
             yield node.lineno, node.value
     elif isinstance(node, ast.JoinedStr):
         literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
-        if _has_letters(literal):
+        if wording(literal):
             yield node.lineno, ast.unparse(node)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        yield from _literal_texts(node.left)
+        yield from _literal_texts(node.left, markup)
         if isinstance(node.op, ast.Add):
-            yield from _literal_texts(node.right)
+            yield from _literal_texts(node.right, markup)
     elif isinstance(node, ast.IfExp):
-        yield from _literal_texts(node.body)
-        yield from _literal_texts(node.orelse)
+        yield from _literal_texts(node.body, markup)
+        yield from _literal_texts(node.orelse, markup)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"format", "join"}:
-        yield from _literal_texts(node.func.value)
+        yield from _literal_texts(node.func.value, markup)
 
 
 def _elements(node: ast.expr | None) -> Iterator[ast.expr]:
@@ -220,15 +230,10 @@ def _plotly_findings(call: ast.Call, chain: list[str], helpers: dict[str, list[s
         if keyword.arg in _PLOTLY_KEYWORDS:
             value = keyword.value
             if keyword.arg == "hovertemplate":
-                for line, text in _literal_texts(value):
-                    if _has_letters(_HOVER_FIELDS.sub("", text)):
-                        yield line, text
+                yield from _literal_texts(value, _HOVER_FIELDS)
                 continue
             if isinstance(value, ast.Dict):
-                value = next(
-                    (v for k, v in zip(value.keys, value.values, strict=True) if isinstance(k, ast.Constant) and k.value == "text"),
-                    None,
-                )  # fmt: skip
+                value = next((v for k, v in zip(value.keys, value.values, strict=True) if _is_key(k, "text")), None)
             yield from _literal_texts(value)
         elif keyword.arg == "labels" and isinstance(keyword.value, ast.Dict):
             for value in keyword.value.values:
@@ -250,6 +255,32 @@ def _translation_misuse(call: ast.Call) -> Iterator[tuple[int, str]]:
             yield arg.lineno, ast.unparse(arg)
 
 
+def _defaults(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, ast.expr]]:
+    positional = function.args.posonlyargs + function.args.args
+    with_default = positional[len(positional) - len(function.args.defaults) :]
+    pairs = [(a.arg, d) for a, d in zip(with_default, function.args.defaults, strict=True)]
+    keyword_only = zip(function.args.kwonlyargs, function.args.kw_defaults, strict=True)
+    return pairs + [(a.arg, d) for a, d in keyword_only if d is not None]
+
+
+def _shown_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Names handed straight to a plotly text keyword in the function (`name=people`)."""
+    shown = set()
+    for call in ast.walk(function):
+        if isinstance(call, ast.Call) and _is_plotly_call(_dotted(call.func)):
+            for keyword in call.keywords:
+                value = keyword.value
+                if keyword.arg in _PLOTLY_KEYWORDS and isinstance(value, ast.Dict):
+                    value = next((v for k, v in zip(value.keys, value.values, strict=True) if _is_key(k, "text")), None)
+                if keyword.arg in _PLOTLY_KEYWORDS and isinstance(value, ast.Name):
+                    shown.add(value.id)
+    return shown
+
+
+def _is_key(node: ast.expr | None, key: str) -> bool:
+    return isinstance(node, ast.Constant) and node.value == key
+
+
 def scan_source(source: str, path: str) -> list[Finding]:
     tree = ast.parse(source, filename=path)
     ignored = _ignored_lines(source)
@@ -265,6 +296,16 @@ def scan_source(source: str, path: str) -> list[Finding]:
         if isinstance(n, ast.FunctionDef) and any(_HELPER_PARAM.search(a.arg) for a in n.args.args)
     }
     findings = []
+    if uses_plotly:  # a chart builder's English default shows whenever a page leaves the argument out
+        for function in ast.walk(tree):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                shown = _shown_parameters(function)
+                for argument, default in _defaults(function):
+                    if (_HELPER_PARAM.search(argument) or argument in shown) and default.lineno not in ignored:
+                        findings += [
+                            Finding(path, line, f"{function.name}({argument}=...)", text)
+                            for line, text in _literal_texts(default)
+                        ]
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call):
             continue

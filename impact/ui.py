@@ -35,7 +35,7 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("signin", N_("Sign in"), "pages/0_sign_in.py", ":material/login:", EVERYONE, in_navigation=False),
+    PageSpec("signin", N_("Sign in"), "pages/0_signin.py", ":material/login:", EVERYONE, in_navigation=False),
     PageSpec("overview", N_("Overview"), "pages/1_overview.py", ":material/dashboard:", STAFF),
     PageSpec("reach", N_("Outreach reach"), "pages/2_reach.py", ":material/groups:", STAFF),
     PageSpec("languages", N_("Languages served"), "pages/3_languages.py", ":material/translate:", STAFF),

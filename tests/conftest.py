@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from impact import config, db, ingest
 
@@ -46,3 +47,38 @@ def sql(path: Path, statement: str, params: dict | None = None) -> list[tuple]:
         return cur.execute(statement, params or {}).fetchall()
     finally:
         cur.close()
+
+
+# -- signed-in roles (local accounts in a users file under tmp_path) ------------------------
+
+STAFF_PASSWORD = "test password 1234"
+
+
+@pytest.fixture
+def accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """One local account per staff role, in $IMPACT_USERS_FILE under tmp_path: role -> account name.
+
+    Pages need a signed-in role: AppTests call `sign_in_as(at, accounts["director"])`,
+    browser tests pass `{"IMPACT_USERS_FILE": ...}` to the server and use the sign-in form.
+    """
+    from impact import users
+
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)  # quick hashes; same algorithm
+    path = tmp_path / "users.json"
+    monkeypatch.setenv("IMPACT_USERS_FILE", str(path))
+    monkeypatch.setenv("IMPACT_COOKIE_KEY_FILE", str(tmp_path / "cookie.secret"))
+    monkeypatch.setenv("IMPACT_LOGIN_BASE_DELAY", "0")
+    store = users.UserStore(path)
+    names = {role: f"test-{role}" for role in users.ACCOUNT_ROLES}
+    for role, name in names.items():
+        store.add(name, role, STAFF_PASSWORD)
+    return names
+
+
+def sign_in_as(at: AppTest, name: str) -> None:
+    """Sign an AppTest session in as a local account (as the sign-in form does)."""
+    import time
+
+    from impact import auth
+
+    at.session_state[auth.SESSION_KEY] = {"name": name, "iat": time.time()}

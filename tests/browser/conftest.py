@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from impact import config, db
-from tests.conftest import GOOD_ENGAGEMENT_FILES, load_fixture_files
+from tests.conftest import GOOD_ENGAGEMENT_FILES, STAFF_PASSWORD, load_fixture_files
 
 pytestmark = pytest.mark.browser
 
@@ -156,3 +156,14 @@ def wait_for_app(page: Page) -> None:
         timeout=60_000,
     )
     page.wait_for_timeout(300)
+
+
+def sign_in(page: Page, base_url: str, name: str, password: str = STAFF_PASSWORD) -> None:
+    """Sign in through the sign-in page's form (accounts from the `accounts` fixture)."""
+    page.goto(base_url + "/signin")
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Account name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_text(f"Signed in as {name}").wait_for()
+    wait_for_app(page)

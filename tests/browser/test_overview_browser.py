@@ -6,10 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from impact import db
-from tests.browser.conftest import build_fixture_db, wait_for_app
+from tests.browser.conftest import build_fixture_db, sign_in, wait_for_app
 
 
-def test_overview_shows_kpis_and_monthly_chart_in_a_browser(tmp_path: Path, start_server, page) -> None:
+def test_overview_shows_kpis_and_monthly_chart_in_a_browser(tmp_path: Path, start_server, page, accounts) -> None:
     """Opening the app shows the unique-people count an independent SQL count gives, and the chart."""
     path = build_fixture_db(tmp_path / "coalition.duckdb")
     cur = db.cursor(path)
@@ -22,9 +22,11 @@ def test_overview_shows_kpis_and_monthly_chart_in_a_browser(tmp_path: Path, star
     ).fetchone()[0]
     cur.close()
     server = start_server(path)
+    sign_in(page, server.url, accounts["director"])
     page.goto(server.url + "/")
     wait_for_app(page)
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Unique people reached")
     metric.wait_for()
     assert metric.locator("[data-testid='stMetricValue']").inner_text().strip() == f"{expected:,}"
+    page.locator(".js-plotly-plot").first.wait_for()
     assert page.locator(".js-plotly-plot").count() >= 1

@@ -1,8 +1,9 @@
 """The interface language in Streamlit: chosen per run from the URL or the browser, and switched in the sidebar.
 
 The choice lives in the URL (`?lang=zh-Hant`), so a link someone copies opens in the
-language they were reading. Without `?lang=`, the browser's language decides, and the
-URL is then given the `lang` it resolved to, so that a copied link carries it too.
+language they were reading. Without `?lang=`, the language of the session so far, or for
+a new session the browser's language, decides; the URL is then given the `lang` it
+resolved to, so that a copied link carries it too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,19 @@ from impact.i18n import _
 
 URL_PARAM = "lang"
 _SWITCHER_KEY = "_interface_language"
+_SESSION_KEY = "_interface_language_of_session"
 
 
 def activate_language() -> str:
-    """Choose this run's language (URL, else browser), activate it and write it into the URL."""
-    language = i18n.choose_language(st.query_params.get(URL_PARAM), st.context.locale)
+    """Choose this run's language, activate it and write it into the URL.
+
+    `?lang=` wins; a link that drops it (st.switch_page, a page link without query
+    parameters) keeps the language this session last read; a new session without it
+    follows the browser.
+    """
+    from_url = i18n.language_from_tag(st.query_params.get(URL_PARAM))
+    language = from_url or st.session_state.get(_SESSION_KEY) or i18n.choose_language(None, st.context.locale)
+    st.session_state[_SESSION_KEY] = language
     i18n.activate(language)
     if st.query_params.get(URL_PARAM) != i18n.URL_CODES[language]:
         st.query_params[URL_PARAM] = i18n.URL_CODES[language]

@@ -102,17 +102,30 @@ def choose_columns(header: list[str], kind: str, sha: str) -> dict[str, str | No
 
 
 def show_report(report: ingest.FileReport) -> None:
-    kind, encoding, delimiter, rows = st.columns(4)
-    kind.metric(_("Kind"), upload.kind_label(report.kind) if report.kind else "—")
-    encoding.metric(_("Encoding"), report.encoding or "—")
-    delimiter.metric(_("Delimiter"), upload.delimiter_label(report.delimiter))
-    rows.metric(_("Rows"), i18n.format_number(report.row_count))
+    facts = (
+        (_("Kind"), upload.kind_label(report.kind) if report.kind else "—"),
+        (_("Encoding"), report.encoding or "—"),
+        (_("Delimiter"), upload.delimiter_label(report.delimiter)),
+        (_("Rows"), i18n.format_number(report.row_count)),
+    )
+    st.markdown(" · ".join(f"{label}: **{value}**" for label, value in facts))
     text = upload.summary(report.row_count, report.problem_count)
     if report.ok:
         st.success(text, icon=":material/check_circle:")
     else:
         st.error(text, icon=":material/error:")
-        st.dataframe(upload.problems_frame(report.problems, report.kind), hide_index=True)
+        line, column, value, problem, fix = upload.problem_columns()
+        st.dataframe(
+            upload.problems_frame(report.problems, report.kind),
+            hide_index=True,
+            column_config={
+                line: st.column_config.NumberColumn(width="small", format="%d"),
+                column: st.column_config.TextColumn(width="small"),
+                value: st.column_config.TextColumn(width="small"),
+                problem: st.column_config.TextColumn(width="large"),
+                fix: st.column_config.TextColumn(width="large"),
+            },
+        )
         if report.problem_count > len(report.problems):
             st.caption(
                 _("{listed} of the {total} problems are listed; fix them and check the file again.").format(
@@ -198,14 +211,14 @@ with check_tab:
     progress_slot = st.empty()
     uploads: list[ingest.Upload] = []
     boxes = []
-    seen: set[str] = set()
+    seen: list[str] = []  # the files' SHA-256, in order
     for file in uploaded:
         data = file.getvalue()
         sha = ingest.sha256_of(data)
         if sha in seen:
             st.warning(_("{file} is the same file as one above; it is checked once.").format(file=file.name))
             continue
-        seen.add(sha)
+        seen.append(sha)
         header, detected = file_header(data, sha)
         box = st.container(border=True)
         with box:
@@ -223,9 +236,11 @@ with check_tab:
         uploads.append(ingest.Upload(data, file.name, kind, overrides or None))
         boxes.append(box)
 
+    # A check is reused while the files, the choices and the stored batches are the same.
     signature = (
         tuple(
-            (u.file_name, ingest.sha256_of(u.data), u.kind, tuple(sorted((u.overrides or {}).items()))) for u in uploads
+            (u.file_name, sha, u.kind, tuple(sorted((u.overrides or {}).items())))
+            for u, sha in zip(uploads, seen, strict=True)
         ),
         upload.data_version(),
     )

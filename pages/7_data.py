@@ -138,8 +138,9 @@ with quality_tab:
         (_("Possible duplicate contacts"), int(quality["possible_duplicates"].sum()), definitions["duplicates"]),
         (_("Dates far outside the usual range"), len(outliers), definitions["outliers"]),
     )
-    for column, (label, value, help_text) in zip(st.columns(len(figures)), figures, strict=True):
-        column.metric(label, i18n.format_number(value), help=help_text, border=True)
+    for pair in (figures[:2], figures[2:]):  # two by two, so the labels fit
+        for column, (label, value, help_text) in zip(st.columns(2), pair, strict=True):
+            column.metric(label, i18n.format_number(value), help=help_text, border=True)
 
     st.subheader(_("Rows received per partner and month"), anchor=False)
     st.caption(

@@ -108,8 +108,9 @@ def test_a_file_is_shown_with_its_encoding_delimiter_kind_and_pseudonymised_prev
     """The Big5 contacts file reads as Big5, comma, Engagements; ids in the preview read 'pseudonymised'."""
     prepare(empty_db, "engagements_big5.csv")
     at = upload_files(open_page(), "engagements_big5.csv")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Kind": "Engagements (contacts)", "Encoding": "Big5", "Delimiter": "comma", "Rows": "40"}
+    assert "Kind: **Engagements (contacts)** · Encoding: **Big5** · Delimiter: **comma** · Rows: **40**" in [
+        m.value for m in at.markdown
+    ]
     [preview] = [df.value for df in at.dataframe if "participant_id" in df.value.columns]
     assert len(preview) == upload.PREVIEW_ROWS
     assert set(preview["participant_id"]) == {"pseudonymised"}
@@ -125,7 +126,8 @@ def test_a_rejected_chinese_file_still_previews_readable_chinese(
     """A Big5 or UTF-8-with-BOM partners file with an impossible date shows its Chinese names, not mojibake."""
     text = "機構編號,機構名稱,中文名稱,加入日期\nCLA,Chinatown Legal Aid,華埠法律援助,2015-02-30\nSSE,Sunset Senior Exchange,日落區長者交流,2018-09-15\n"
     at = upload_files(open_page(), "partners.csv", contents={"partners.csv": text.encode(encoding)})
-    assert {m.label: m.value for m in at.metric}["Encoding"] == ("Big5" if encoding == "big5" else "UTF-8 (with BOM)")
+    label = "Big5" if encoding == "big5" else "UTF-8 (with BOM)"
+    assert any(f"Encoding: **{label}**" in m.value for m in at.markdown)
     [preview] = [df.value for df in at.dataframe if "name_zh" in df.value.columns]
     assert list(preview["name_zh"]) == ["華埠法律援助", "日落區長者交流"]
     [table] = problem_tables(at)

@@ -125,6 +125,6 @@ def test_rejected_big5_and_bom_files_preview_readable_chinese(
     assert "長者防騙講座" in cells  # the BOM file's event title, in the preview
     assert "workshop" in cells  # 工作坊 normalised
     assert "is not a known partner (load the partners file first, or check the spelling)" in cells
-    assert page.get_by_text("Big5", exact=True).count() == 1
-    assert page.get_by_text("UTF-8 (with BOM)", exact=True).count() == 1
+    assert page.get_by_text("Encoding: Big5").count() == 1
+    assert page.get_by_text("Encoding: UTF-8 (with BOM)").count() == 1
     assert page.get_by_role("button", name="Load 2 rows").is_disabled()

@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--kind", choices=contract.KINDS, help="the files' kind (default: recognised from the header)")
     ing.add_argument("--dry-run", action="store_true", help="check the files and store nothing")
     ing.add_argument("--by", metavar="NAME", help="who is loading (default: $IMPACT_USER or your login)")
+    ing.add_argument("--progress", action="store_true", help="report each step on standard error (for large files)")
 
     with_db(sub.add_parser("batches", help="list the upload batches"))
 
@@ -155,7 +156,15 @@ def _ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    reports = ingest.load_files(paths, kind=args.kind, database=args.db, by=_who(args), dry_run=args.dry_run)
+    progress = None
+    if args.progress:
+
+        def progress(step: str, fraction: float) -> None:
+            print(f"{fraction:4.0%}  {step}", file=sys.stderr, flush=True)
+
+    reports = ingest.load_files(
+        paths, kind=args.kind, database=args.db, by=_who(args), dry_run=args.dry_run, progress=progress
+    )
     for report in reports:
         if not report.ok:
             _print_rejection(report)

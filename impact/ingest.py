@@ -738,17 +738,31 @@ def load_files(
     by: str = "unknown",
     dry_run: bool = False,
     today: date | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> list[FileReport]:
     """Load several files in dependency order (partners, events, engagements), each as its
-    own batch. A dry run checks them all as if loaded in turn, then stores nothing."""
+    own batch. A dry run checks them all as if loaded in turn, then stores nothing.
+    `progress` is told '<file name>: <step>' and the fraction of all files done."""
     rank = {k: i for i, k in enumerate(contract.KINDS)}
     ordered = sorted(paths, key=lambda p: rank.get(kind or header_kind(p) or "", len(rank)))
+
+    def tell(position: int, path: Path) -> Callable[[str, float], None] | None:
+        if progress is None:
+            return None
+        return lambda step, fraction: progress(f"{path.name}: {step}", (position + fraction) / len(ordered))
+
     if not dry_run:
-        return [process(p, kind=kind, database=database, by=by, store=True, today=today) for p in ordered]
+        return [
+            process(p, kind=kind, database=database, by=by, store=True, today=today, progress=tell(i, p))
+            for i, p in enumerate(ordered)
+        ]
     cur = db.cursor(database)
     try:
         cur.begin()
-        return [process(p, kind=kind, database=database, by=by, store=True, today=today, cursor=cur) for p in ordered]
+        return [
+            process(p, kind=kind, database=database, by=by, store=True, today=today, cursor=cur, progress=tell(i, p))
+            for i, p in enumerate(ordered)
+        ]
     finally:
         cur.rollback()
         cur.close()

@@ -72,3 +72,25 @@ create table if not exists engagements (
     batch_id integer not null references batches (batch_id),
     primary key (partner_id, engagement_id)
 );
+
+-- Share links: a director's scoped, expiring view of the public impact page for a funder.
+-- Only the SHA-256 of each token is stored (the token is shown once, to the director), so
+-- a copy of the database does not open any link. A null partners list means all partners.
+create sequence if not exists share_link_id_seq start 1;
+
+create table if not exists share_links (
+    link_id integer primary key default nextval('share_link_id_seq'),
+    token_sha256 varchar not null unique check (regexp_full_match(token_sha256, '[0-9a-f]{64}')),
+    label varchar not null check (length(trim(label)) > 0),
+    partners varchar[],
+    start_date date not null,
+    end_date date not null,
+    expires_on date not null,  -- the link works through this day (UTC)
+    created_by varchar not null,
+    created_at timestamp not null,
+    revoked_at timestamp,
+    revoked_by varchar,
+    last_opened timestamp,
+    times_opened integer not null default 0 check (times_opened >= 0),
+    check (start_date <= end_date)
+);

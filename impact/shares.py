@@ -1,0 +1,181 @@
+"""Share links: a director's scoped, expiring view of the public impact page for a funder.
+
+A link is `/impact?share=TOKEN`. The token is 256 random bits, shown once to the director
+who made it; the database keeps only its SHA-256, so neither a database copy nor the links
+list can open a link. The scope (partners and dates) is stored with the link and read on
+the server at every visit, so nothing a visitor puts in the URL can widen it. Expired and
+revoked links open nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import pandas as pd
+
+from impact import db
+
+TOKEN_BYTES = 32  # 256 bits -> 43 URL-safe characters
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+MAX_LABEL = 200
+URL_PARAM = "share"
+
+
+class ShareError(ValueError):
+    """A share link that cannot be made or changed; the message says why."""
+
+
+class LinkState(StrEnum):
+    OK = "ok"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    link_id: int
+    label: str
+    partners: tuple[str, ...] | None
+    start: date
+    end: date
+    expires_on: date
+
+
+@dataclass(frozen=True)
+class Visit:
+    state: LinkState
+    link: ShareLink | None = None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def share_url(base_url: str, token: str) -> str:
+    """The link to send: the app's address, the impact page and the token."""
+    return f"{base_url.rstrip('/')}/impact?{URL_PARAM}={token}"
+
+
+def create(
+    label: str,
+    partners: list[str] | tuple[str, ...] | None,
+    start: date,
+    end: date,
+    expires_on: date,
+    by: str,
+    database: Path | str | None = None,
+    today: date | None = None,
+) -> tuple[ShareLink, str]:
+    """Store a new link and return it with its token (the only time the token exists in full)."""
+    today = today or _utcnow().date()
+    label = label.strip()
+    if not label:
+        raise ShareError("Give the link a label, such as the funder's name, so you can recognise it later.")
+    if len(label) > MAX_LABEL:
+        raise ShareError(f"The label is too long: use at most {MAX_LABEL} characters.")
+    if start > end:
+        raise ShareError("The period starts after it ends: choose a start date on or before the end date.")
+    if expires_on < today:
+        raise ShareError("The expiry date has passed: choose today or a later day.")
+    chosen = sorted(set(partners)) if partners else None
+    if chosen:
+        known = set(db.run_query("share_partner_options", db=database)["partner_id"])
+        unknown = [p for p in chosen if p not in known]
+        if unknown:
+            raise ShareError(f"Unknown partners: {', '.join(unknown)}.")
+    token = new_token()
+    cur = db.cursor(database)
+    try:
+        with db.write_lock(database):
+            link_id = cur.execute(
+                """insert into share_links (token_sha256, label, partners, start_date, end_date, expires_on,
+                       created_by, created_at)
+                   values ($hash, $label, $partners, $start, $end, $expires, $by, $at)
+                   returning link_id""",
+                {
+                    "hash": token_hash(token),
+                    "label": label,
+                    "partners": chosen,
+                    "start": start,
+                    "end": end,
+                    "expires": expires_on,
+                    "by": by,
+                    "at": _utcnow(),
+                },
+            ).fetchone()[0]
+    finally:
+        cur.close()
+    return ShareLink(link_id, label, tuple(chosen) if chosen else None, start, end, expires_on), token
+
+
+def list_links(database: Path | str | None = None, today: date | None = None) -> pd.DataFrame:
+    """Every link with its scope, who made it, expiry, state and how often it was opened."""
+    return db.run_query("share_links", db=database, today=today or _utcnow().date())
+
+
+def revoke(link_id: int, by: str, database: Path | str | None = None) -> None:
+    """Stop a link at once (its next visit shows no data). Revoking twice keeps the first time."""
+    cur = db.cursor(database)
+    try:
+        with db.write_lock(database):
+            found = cur.execute("select revoked_at from share_links where link_id = $id", {"id": link_id}).fetchone()
+            if found is None:
+                raise ShareError(f"There is no share link {link_id}.")
+            if found[0] is None:
+                cur.execute(
+                    "update share_links set revoked_at = $at, revoked_by = $by where link_id = $id",
+                    {"at": _utcnow(), "by": by, "id": link_id},
+                )
+    finally:
+        cur.close()
+
+
+def open_link(
+    token: str | None, database: Path | str | None = None, today: date | None = None, count: bool = True
+) -> Visit:
+    """Check a visitor's token; an open link is counted (times opened, last opened) when `count`."""
+    if not token or not TOKEN_PATTERN.fullmatch(token):
+        return Visit(LinkState.UNKNOWN)
+    found = db.run_query("share_link_by_hash", db=database, token_sha256=token_hash(token))
+    if found.empty:
+        return Visit(LinkState.UNKNOWN)
+    row = found.iloc[0]
+    partners = row["partners"]
+    link = ShareLink(
+        int(row["link_id"]),
+        str(row["label"]),
+        tuple(partners) if partners is not None and len(partners) else None,
+        pd.Timestamp(row["start_date"]).date(),
+        pd.Timestamp(row["end_date"]).date(),
+        pd.Timestamp(row["expires_on"]).date(),
+    )
+    if not pd.isna(row["revoked_at"]):
+        return Visit(LinkState.REVOKED)
+    if link.expires_on < (today or _utcnow().date()):
+        return Visit(LinkState.EXPIRED)
+    if count:
+        cur = db.cursor(database)
+        try:
+            with db.write_lock(database):
+                cur.execute(
+                    "update share_links set times_opened = times_opened + 1, last_opened = $at where link_id = $id",
+                    {"at": _utcnow(), "id": link.link_id},
+                )
+        finally:
+            cur.close()
+    return Visit(LinkState.OK, link)

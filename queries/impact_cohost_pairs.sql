@@ -1,0 +1,44 @@
+-- Partner collaboration for the public page: each pair of partners and the number of
+-- events in the period they held together (host and co-hosts alike). With a partner
+-- filter, only pairs that include a selected partner. Partner names only; event titles
+-- and topics are staff's free text and never leave the server.
+with params as (
+    select
+        $start::date as start_date,
+        $end::date as end_date,
+        $partners::varchar[] as partners
+),
+
+events_in_scope as (
+    select ev.event_id, list_distinct(list_append(coalesce(ev.co_host_partner_ids, []), ev.host_partner_id)) as hosts
+    from events as ev, params as p
+    where ev.event_date between p.start_date and p.end_date
+        and len(coalesce(ev.co_host_partner_ids, [])) > 0
+),
+
+event_partners as (
+    select event_id, unnest(hosts) as partner_id from events_in_scope
+),
+
+pairs as (
+    select a.event_id, a.partner_id as partner_a, b.partner_id as partner_b
+    from event_partners as a
+    join event_partners as b on a.event_id = b.event_id and a.partner_id < b.partner_id, params as p
+    where p.partners is null or list_contains(p.partners, a.partner_id) or list_contains(p.partners, b.partner_id)
+),
+
+final as (
+    select
+        pairs.partner_a,
+        pa.name as partner_a_name,
+        pairs.partner_b,
+        pb.name as partner_b_name,
+        count(distinct pairs.event_id) as events
+    from pairs
+    join partners as pa on pa.partner_id = pairs.partner_a
+    join partners as pb on pb.partner_id = pairs.partner_b
+    group by all
+)
+
+select * from final
+order by events desc, partner_a_name, partner_b_name

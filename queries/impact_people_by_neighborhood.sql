@@ -1,0 +1,46 @@
+-- Unique people per year of the period by their main neighborhood: the neighborhood of
+-- most of their contacts that year (ties: alphabetical). People with no neighborhood on
+-- any contact that year are one row with neighborhood null. Each person is in exactly one
+-- row, so a year's rows add up to its unique people (see impact.privacy).
+with params as (
+    select
+        $start::date as start_date,
+        $end::date as end_date,
+        $partners::varchar[] as partners
+),
+
+engagements_in_scope as (
+    select e.participant_key, e.neighborhood, year(e.engaged_on) as year
+    from engagements as e, params as p
+    where e.engaged_on between p.start_date and p.end_date
+        and (p.partners is null or list_contains(p.partners, e.partner_id))
+),
+
+contacts_by_neighborhood as (
+    select year, participant_key, neighborhood, count(*) as contacts
+    from engagements_in_scope
+    group by year, participant_key, neighborhood
+),
+
+-- a recorded neighborhood wins over none; then the most contacts; then alphabetical
+main_neighborhood as (
+    select
+        year,
+        participant_key,
+        neighborhood,
+        row_number() over (
+            partition by year, participant_key
+            order by neighborhood is null, contacts desc, neighborhood
+        ) as rank
+    from contacts_by_neighborhood
+),
+
+final as (
+    select year, neighborhood, count(*) as people
+    from main_neighborhood
+    where rank = 1
+    group by year, neighborhood
+)
+
+select * from final
+order by year, people desc, neighborhood

@@ -817,7 +817,7 @@ def check_uploads(
                     kind=upload.kind,
                     overrides=upload.overrides,
                     database=database,
-                    store=True,
+                    store=step < len(order) - 1,  # stored (then rolled back) only for the files after it
                     today=today,
                     preview_rows=preview_rows,
                     cursor=cur,

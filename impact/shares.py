@@ -94,7 +94,7 @@ def create(
         raise ShareError("The expiry date has passed: choose today or a later day.")
     chosen = sorted(set(partners)) if partners else None
     if chosen:
-        known = set(db.run_query("share_partner_options", db=database)["partner_id"])
+        known = set(partner_options(database)["partner_id"])
         unknown = [p for p in chosen if p not in known]
         if unknown:
             raise ShareError(f"Unknown partners: {', '.join(unknown)}.")
@@ -121,6 +121,11 @@ def create(
     finally:
         cur.close()
     return ShareLink(link_id, label, tuple(chosen) if chosen else None, start, end, expires_on), token
+
+
+def partner_options(database: Path | str | None = None) -> pd.DataFrame:
+    """The partners a link can cover: partner_id and name."""
+    return db.run_query("share_partner_options", db=database)
 
 
 def list_links(database: Path | str | None = None, today: date | None = None) -> pd.DataFrame:

@@ -43,6 +43,7 @@ PAGES = (
     PageSpec("impact", N_("Impact"), "pages/5_impact.py", ":material/public:", EVERYONE),
     PageSpec("upload", N_("Upload"), "pages/6_upload.py", ":material/upload_file:", frozenset({"analyst", "admin"})),
     PageSpec("data", N_("Data"), "pages/7_data.py", ":material/database:", STAFF),
+    PageSpec("share_links", N_("Share links"), "pages/8_share_links.py", ":material/link:", DIRECTORS),
 )
 PAGE_BY_ID = {p.id: p for p in PAGES}
 # The role of this script run's viewer, part of every cache key (set by page_setup).

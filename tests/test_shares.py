@@ -66,7 +66,7 @@ def test_revoked_links_open_nothing_at_once(fixture_db: Path) -> None:
 
 def test_expired_links_open_nothing(fixture_db: Path) -> None:
     """A link works through its expiry day and not after."""
-    link, token = _create(fixture_db, expires_on=TODAY)
+    _link, token = _create(fixture_db, expires_on=TODAY)
     assert shares.open_link(token, database=fixture_db, today=TODAY).state is shares.LinkState.OK
     later = shares.open_link(token, database=fixture_db, today=TODAY + timedelta(days=1))
     assert later.state is shares.LinkState.EXPIRED and later.link is None
@@ -121,11 +121,11 @@ def test_a_director_creates_a_link_on_the_page_and_sees_it_listed(fixture_db: Pa
 
 def test_a_director_revokes_a_link_on_the_page(fixture_db: Path, accounts: dict) -> None:
     """The revoke form marks the link revoked, with who did it."""
-    link, token = _create(fixture_db, expires_on=date.today() + timedelta(days=5), today=date.today())
+    _link, token = _create(fixture_db, expires_on=date.today() + timedelta(days=5), today=date.today())
     at = _app(accounts["admin"])
     at.run()
     at.switch_page("pages/8_share_links.py").run()
-    revoke = [b for b in at.button if b.label == "Revoke now"][0]
+    revoke = next(b for b in at.button if b.label == "Revoke now")
     revoke.click().run()
     assert not at.exception
     assert sql(fixture_db, "select revoked_by from share_links")[0][0] == accounts["admin"]

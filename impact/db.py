@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -124,4 +128,37 @@ def run_query(name: str, db: Path | str | None = None, **params: Any) -> pd.Data
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"query {name!r} needs parameters: {', '.join(sorted(missing))}")
-    return run_sql(query_text(name), {k: v for k, v in params.items() if k in wanted}, db)
+    used = {k: v for k, v in params.items() if k in wanted}
+    if not _recorders:
+        return run_sql(query_text(name), used, db)
+    started = time.perf_counter()
+    frame = run_sql(query_text(name), used, db)
+    call = RecordedQuery(name, used, _key(db), time.perf_counter() - started, len(frame))
+    for calls in list(_recorders):
+        calls.append(call)
+    return frame
+
+
+@dataclass(frozen=True)
+class RecordedQuery:
+    name: str
+    params: dict[str, Any]
+    database: Path
+    seconds: float
+    rows: int
+
+
+_recorders: list[list[RecordedQuery]] = []
+
+
+@contextmanager
+def recording() -> Iterator[list[RecordedQuery]]:
+    """Collect every run_query call made (by any thread) while the block runs: which query,
+    with which parameters, how long it took. The benchmark and tests use it to see what a
+    page asked for; when nobody records, run_query pays one list check."""
+    calls: list[RecordedQuery] = []
+    _recorders.append(calls)
+    try:
+        yield calls
+    finally:
+        _recorders.remove(calls)

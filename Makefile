@@ -7,7 +7,7 @@ DB ?= data/coalition.duckdb
 PORT ?= 8501
 BENCH_ARGS ?=
 
-.PHONY: run test lint format bench system-deps demo clean
+.PHONY: run test lint format bench system-deps demo clean catalog catalog-check
 
 $(VENV)/bin/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=...)")'
@@ -44,6 +44,16 @@ run: $(VENV)/.run-installed $(DB)
 
 demo: $(VENV)/.run-installed
 	$(PY) -m impact demo --db $(DB) --force
+
+# Translations: add the code's new strings to locales/*/LC_MESSAGES/messages.po (keeping
+# existing translations), then list what still needs translating (README, Languages).
+catalog: $(VENV)/.run-installed
+	$(PY) -m impact.i18n_catalog update
+	$(PY) -m impact.i18n_catalog check
+
+catalog-check: $(VENV)/.run-installed
+	$(PY) -m impact.i18n_catalog scan
+	$(PY) -m impact.i18n_catalog check
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

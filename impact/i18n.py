@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -224,3 +224,18 @@ def format_date(day: date, format: str = "medium") -> str:
 def format_datetime(moment: datetime, format: str = "medium") -> str:
     """A date and time for the reader ("short", "medium", "long")."""
     return dates.format_datetime(moment, format=format, locale=format_locale())
+
+
+def month_ticks(months: Iterable[date], most: int = 13) -> tuple[list[date], list[str]]:
+    """Tick positions and labels for a monthly chart axis, month names in the reader's language.
+
+    Plotly's own date ticks ("%b %Y") are always English; a chart builder passes these as
+    `fig.update_xaxes(tickvals=..., ticktext=...)`. Every month when there are at most
+    `most`, else every 2nd, 3rd, 6th or 12th month, starting in January.
+    """
+    firsts = sorted({date(m.year, m.month, 1) for m in months})
+    if not firsts:
+        return [], []
+    step = next((s for s in (1, 2, 3, 6, 12) if -(-len(firsts) // s) <= most), 12)
+    shown = [m for m in firsts if step == 1 or (m.month - 1) % step == 0] or firsts[:1]
+    return shown, [format_date(m, "month_short") for m in shown]

@@ -221,3 +221,19 @@ def test_module_level_texts_are_marked_and_translated_where_shown() -> None:
         kpi_labels = [_(kpi.label) for kpi in metrics.KPIS]
     assert all(t != page.title for t, page in zip(titles, ui.PAGES, strict=True)), titles
     assert all(t != kpi.label for t, kpi in zip(kpi_labels, metrics.KPIS, strict=True)), kpi_labels
+
+
+def test_month_ticks_name_months_in_the_readers_language_and_thin_out_long_ranges() -> None:
+    """A year of months gets every month; five years get a tick each January and July."""
+    year = [date(2024, m, 15) for m in range(1, 13)]
+    with i18n.using("zh_Hant"):
+        values, text = i18n.month_ticks(year)
+    assert values == [date(2024, m, 1) for m in range(1, 13)]
+    assert text[0] == "2024年1月" and text[-1] == "2024年12月"
+    with i18n.using("es"):
+        assert i18n.month_ticks([date(2024, 3, 1)])[1] == ["mar 2024"]
+    five_years = [date(y, m, 1) for y in range(2020, 2025) for m in range(1, 13)]
+    values, text = i18n.month_ticks(five_years)
+    assert values == [date(y, m, 1) for y in range(2020, 2025) for m in (1, 7)]
+    assert text[:3] == ["Jan 2020", "Jul 2020", "Jan 2021"]
+    assert i18n.month_ticks([]) == ([], [])

@@ -130,8 +130,10 @@ def extract() -> Catalog:
 
 
 def _render(catalog: Catalog) -> bytes:
+    """PO text sorted by msgid, locations without line numbers: editing code elsewhere does
+    not move or change entries, so a catalog's diff shows only what was translated."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, sort_by_file=True, ignore_obsolete=True, include_lineno=False)
+    write_po(buffer, catalog, width=0, sort_output=True, ignore_obsolete=True, include_lineno=False)
     return buffer.getvalue()
 
 

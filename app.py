@@ -8,7 +8,16 @@ from impact import auth, ui
 # page is registered (a direct URL to a staff page shows a sign-in prompt, not a 404);
 # the sidebar lists only the pages of the signed-in role.
 home = ui.home_page(auth.current_user())
+
+
+def _go_home() -> None:
+    """Send "/" on to the home page under its own URL. Streamlit serves its default page only at
+    "/", so a real page as the default would make /overview a "page not found"."""
+    st.switch_page(ui.PAGE_BY_ID[home].file, query_params=st.query_params.to_dict())
+
+
 pages = [
-    st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.id, default=spec.id == home) for spec in ui.PAGES
+    st.Page(_go_home, title=ui.APP_TITLE, url_path="home", default=True),
+    *(st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.id) for spec in ui.PAGES),
 ]
 st.navigation(pages, position="hidden").run()

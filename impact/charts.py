@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from impact import vocab
 
 # Okabe-Ito: distinguishable with the common kinds of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 FONT = "Noto Sans, Noto Sans CJK TC, Noto Sans CJK SC, PingFang TC, Microsoft JhengHei, sans-serif"
 
 
-def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
+def _layout(fig: go.Figure, title: str, y_title: str | None) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         font={"family": FONT},
@@ -22,26 +27,519 @@ def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
         separators=".,",
     )
     fig.update_yaxes(rangemode="tozero", tickformat=",d")
+    _whole_number_ticks(fig)
+    _long_legend_aside(fig)
     return fig
 
 
-def monthly_reach(frame: pd.DataFrame) -> go.Figure:
-    """Unique people (bars) and contacts (line) per month."""
+def _whole_number_ticks(fig: go.Figure) -> None:
+    """Counts up to a handful get a tick per whole number (no 0, 1, 1, 2, 2 from half steps)."""
+    stacked = fig.layout.barmode == "stack"
+    totals: dict[object, float] = {}
+    largest = 0.0
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter") or trace.y is None or getattr(trace, "orientation", None) == "h":
+            continue
+        for x, y in zip(trace.x if trace.x is not None else range(len(trace.y)), trace.y, strict=False):
+            if y is None or pd.isna(y):
+                continue
+            if stacked and trace.type == "bar":
+                totals[x] = totals.get(x, 0.0) + float(y)
+            else:
+                largest = max(largest, float(y))
+    largest = max([largest, *totals.values()])
+    if 0 < largest <= 6 and fig.layout.yaxis.tickformat == ",d":
+        fig.update_yaxes(dtick=1, tick0=0)
+
+
+def _long_legend_aside(fig: go.Figure) -> None:
+    """More than three legend entries (partners, languages) go in a column on the right, where
+    they never run into the title."""
+    entries = {trace.name for trace in fig.data if trace.showlegend is not False and trace.name}
+    if len(entries) > 3:
+        fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.02})
+
+
+def monthly_reach(frame: pd.DataFrame, *, title: str, people: str, contacts: str, y_title: str) -> go.Figure:
+    """Unique people (bars) and contacts (line) per month; pages pass the titles translated."""
     fig = go.Figure()
     fig.add_bar(
         x=frame["month"],
         y=frame["unique_people"],
-        name="Unique people",
+        name=people,
         marker_color=PALETTE[0],
         hovertemplate="%{y:,d}",
     )
     fig.add_scatter(
         x=frame["month"],
         y=frame["contacts"],
-        name="Contacts",
+        name=contacts,
         mode="lines+markers",
         line={"color": PALETTE[1], "width": 2},
         hovertemplate="%{y:,d}",
     )
     fig.update_xaxes(dtick="M1" if len(frame) <= 13 else None, tickformat="%b %Y")
-    return _layout(fig, "Unique people and contacts by month", "People / contacts")
+    return _layout(fig, title, y_title)
+
+
+# --- colours that mean the same thing on every page -------------------------------------
+# Okabe-Ito first (without its yellow, too pale for thin bars on white, and black), then
+# Paul Tol's colour-blind-safe "muted" colours for the ninth category onwards.
+CATEGORY_PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#882255",
+    "#44AA99",
+    "#332288",
+    "#999933",
+    "#AA4499",
+    "#DDCC77",
+    "#000000",
+    "#F0E442",
+)
+NEUTRAL = "#BBBBBB"  # no category: "not recorded", months without data to expect
+HIGHLIGHT = "#D55E00"  # what needs attention (a gap), vermillion in both palettes
+SEQUENTIAL = "Blues"  # heat maps: one hue from light to dark reads in every kind of colour vision
+
+
+def _cycle(position: int) -> str:
+    return CATEGORY_PALETTE[position % len(CATEGORY_PALETTE)]
+
+
+def partner_colors(partner_ids: Iterable[str]) -> dict[str, str]:
+    """One colour per partner, the same on every page: pass every partner id, not a filtered few.
+
+    Partners take the palette in the order of their ids, so a colour depends only on which
+    partners the coalition has, never on the filters or on which partners a chart shows.
+    """
+    return {partner: _cycle(i) for i, partner in enumerate(sorted(set(partner_ids)))}
+
+
+def language_colors(languages: Iterable[str]) -> dict[str, str]:
+    """One colour per language, the same on every page: the contract's languages keep fixed
+    colours (Cantonese is always the first); other languages follow in alphabetical order."""
+    known = {language: _cycle(i) for i, language in enumerate(vocab.LANGUAGES)}
+    others = sorted(set(languages) - known.keys())
+    return known | {language: _cycle(len(vocab.LANGUAGES) + i) for i, language in enumerate(others)}
+
+
+def event_type_colors() -> dict[str, str]:
+    return {event_type: _cycle(i) for i, event_type in enumerate(vocab.EVENT_TYPES)}
+
+
+# --- builders ------------------------------------------------------------------------------
+
+
+def _months(fig: go.Figure, months: pd.Series) -> None:
+    """A calendar-month x axis: every month labelled when there are few, else plotly's choice."""
+    fig.update_xaxes(dtick="M1" if months.nunique() <= 13 else None, tickformat="%b %Y")
+
+
+def _bar_height(rows: int) -> int:
+    return max(260, 90 + 30 * rows)
+
+
+def new_vs_returning(frame: pd.DataFrame, title: str, new: str, returning: str, y_title: str) -> go.Figure:
+    """Unique people per month, stacked: new to the coalition below, returning above."""
+    fig = go.Figure()
+    for column, name, colour in (("new_people", new, PALETTE[2]), ("returning_people", returning, PALETTE[0])):
+        fig.add_bar(x=frame["month"], y=frame[column], name=name, marker_color=colour, hovertemplate="%{y:,d}")
+    fig.update_layout(barmode="stack")
+    _months(fig, frame["month"])
+    return _layout(fig, title, y_title)
+
+
+def lines_by(
+    frame: pd.DataFrame,
+    y: str,
+    group: str,
+    names: Mapping[str, str],
+    colors: Mapping[str, str],
+    title: str,
+    y_title: str,
+    percent: bool = False,
+    order: Sequence[str] | None = None,
+) -> go.Figure:
+    """One line per group (partner, language) over calendar months, in the group's colour; the
+    legend lists the groups in `order` when given (languages most used first)."""
+    fig = go.Figure()
+    hover = "%{y:.1%}" if percent else "%{y:,d}"
+    groups = dict(tuple(frame.groupby(group, sort=False)))
+    keys = [k for k in order if k in groups] + [k for k in groups if k not in order] if order else list(groups)
+    for key in keys:
+        rows = groups[key]
+        fig.add_scatter(
+            x=rows["month"],
+            y=rows[y],
+            name=names.get(key, str(key)),
+            mode="lines+markers",
+            line={"color": colors.get(key, NEUTRAL), "width": 2},
+            marker={"size": 5},
+            hovertemplate=hover,
+        )
+    _months(fig, frame["month"])
+    _layout(fig, title, y_title)
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def ranked_bars(
+    frame: pd.DataFrame,
+    label: str,
+    value: str,
+    title: str,
+    x_title: str,
+    colors: Sequence[str] | str = PALETTE[0],
+    percent: bool = False,
+    rank: bool = True,
+    row_height: int = 30,
+    text: str | None = None,
+) -> go.Figure:
+    """Horizontal bars, largest on top (or in the frame's order), each with its number (or the
+    `text` column) written beside it, so a category with a handful of people stays readable
+    next to one with thousands. `colors`: one colour, or one per row of the frame."""
+    order = frame[value].sort_values(ascending=False, kind="stable").index if rank else frame.index
+    rows = frame.loc[order]
+    if not isinstance(colors, str):
+        colors = list(pd.Series(list(colors), index=frame.index).loc[order])
+    number = "%{x:.1%}" if percent else "%{x:,d}"
+    fig = go.Figure(
+        go.Bar(
+            x=rows[value],
+            y=rows[label],
+            orientation="h",
+            marker_color=colors,
+            text=list(rows[text]) if text else None,
+            texttemplate="%{text}" if text else number,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}: {'%{text}' if text else number}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT},
+        height=max(260, 90 + row_height * len(rows)),
+        margin={"l": 10, "r": 60, "t": 60, "b": 10},
+        showlegend=False,
+        separators=".,",
+    )
+    fig.update_xaxes(title=x_title, tickformat=".0%" if percent else ",d", range=_room_for_labels(rows[value], text))
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True, type="category")
+    return fig
+
+
+def _room_for_labels(values: pd.Series, text: str | None = None) -> list[float]:
+    """An x range that leaves room right of the longest bar for the number written beside it."""
+    largest = float(values.max()) if len(values) and pd.notna(values.max()) else 0.0
+    return [0, max(largest, 1e-9) * (1.45 if text else 1.18)]
+
+
+def cumulative_by_year(frame: pd.DataFrame, month_names: Sequence[str], title: str, y_title: str) -> go.Figure:
+    """Unique people so far in the year, one line per year (the latest year drawn boldest)."""
+    fig = go.Figure()
+    years = sorted(frame["year"].unique())
+    for position, year in enumerate(years):
+        rows = frame[frame["year"] == year].sort_values("month_of_year")
+        latest = position == len(years) - 1
+        fig.add_scatter(
+            x=[month_names[m - 1] for m in rows["month_of_year"]],
+            y=rows["cumulative_people"],
+            name=str(year),
+            mode="lines+markers",
+            line={"color": PALETTE[0] if latest else NEUTRAL, "width": 3 if latest else 2},
+            hovertemplate="%{y:,d}",
+        )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(month_names))
+    return _layout(fig, title, y_title)
+
+
+def return_share(frame: pd.DataFrame, title: str, y_title: str, complete: str, incomplete: str) -> go.Figure:
+    """The share of each month's new people who came back within 90 days; months whose 90 days
+    are not over yet are drawn pale, since their share can still grow."""
+    fig = go.Figure()
+    for done, name, colour in ((True, complete, PALETTE[0]), (False, incomplete, "#A6CEE3")):
+        rows = frame[frame["complete"] == done]
+        if rows.empty:
+            continue
+        fig.add_bar(
+            x=rows["month"],
+            y=rows["share_returned"],
+            name=name,
+            marker_color=colour,
+            customdata=rows[["returned_within_90_days", "new_people"]],
+            hovertemplate="%{y:.1%} (%{customdata[0]:,d} / %{customdata[1]:,d})",
+        )
+    _months(fig, frame["month"])
+    _layout(fig, title, y_title)
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return fig
+
+
+def heatmap(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    z: str,
+    title: str,
+    text: str | None = None,
+    percent: bool = False,
+    x_is_month: bool = False,
+    x_order: Sequence[str] | None = None,
+) -> go.Figure:
+    """A grid coloured by `z` (light to dark), each cell labelled with `text` (or `z`); columns in
+    `x_order` when given (so languages stand in the same order on every chart)."""
+    if x_is_month:  # one labelled column per month, every month named
+        frame = frame.assign(**{x: pd.to_datetime(frame[x]).dt.strftime("%b %Y")})
+    grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", sort=False, fill_value=0)
+    if x_order is not None:
+        grid = grid.reindex(columns=[c for c in x_order if c in grid.columns])
+    labels = frame.pivot_table(index=y, columns=x, values=text or z, aggfunc="sum", sort=False, fill_value=0)
+    labels = labels.reindex(index=grid.index, columns=grid.columns)
+    cell = "{:.1%}" if percent and text is None else "{:,.0f}"
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=list(grid.columns),
+            y=list(grid.index),
+            text=[[cell.format(v) for v in row] for row in labels.to_numpy()],
+            texttemplate="%{text}",
+            colorscale=SEQUENTIAL,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT},
+        height=max(260, 140 + 36 * len(grid.index)),
+        margin={"l": 10, "r": 10, "t": 60 if x_is_month else 100, "b": 10},
+        separators=".,",
+    )
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    fig.update_xaxes(type="category", side="bottom" if x_is_month else "top")
+    return fig
+
+
+def data_calendar(
+    frame: pd.DataFrame, title: str, has_data: str, gap: str, not_expected: str, gap_text: str
+) -> go.Figure:
+    """Partners by month: a cell is blue when the partner has data, vermillion (and says so) when
+    the month is a gap, grey before the partner's first data or after the coalition's last."""
+    status = frame.assign(
+        code=frame["gap"].map({True: 2, False: 1}).where(frame["expected"], 0),
+        total=frame["contacts"] + frame["events"],
+        month=pd.to_datetime(frame["month"]).dt.strftime("%b %Y"),
+    )
+    grid = status.pivot_table(index="partner_name", columns="month", values="code", aggfunc="max", sort=False)
+    totals = status.pivot_table(index="partner_name", columns="month", values="total", aggfunc="sum", sort=False)
+    totals = totals.reindex(index=grid.index, columns=grid.columns)
+    text = [
+        [
+            gap_text if code == 2 else (f"{int(total):,}" if total else "")
+            for code, total in zip(codes, sums, strict=True)
+        ]
+        for codes, sums in zip(grid.to_numpy(), totals.to_numpy(), strict=True)
+    ]
+    names = {0: not_expected, 1: has_data, 2: gap}
+    hover = [[names[int(code)] for code in codes] for codes in grid.to_numpy()]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=list(grid.columns),
+            y=list(grid.index),
+            zmin=0,
+            zmax=2,
+            colorscale=[
+                [0.0, "#EEEEEE"],
+                [0.33, "#EEEEEE"],
+                [0.33, "#9ECAE1"],
+                [0.66, "#9ECAE1"],
+                [0.66, HIGHLIGHT],
+                [1.0, HIGHLIGHT],
+            ],
+            text=text,
+            customdata=hover,
+            texttemplate="%{text}",
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} · %{x}: %{customdata} %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT},
+        height=max(260, 110 + 36 * len(grid.index)),
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        separators=".,",
+    )
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def stacked_bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    names: Mapping[str, str],
+    colors: Mapping[str, str],
+    title: str,
+    value_title: str,
+    horizontal: bool = False,
+    x_is_month: bool = False,
+    months: pd.Series | None = None,
+) -> go.Figure:
+    """Bars of `y` by `x`, stacked by `group` (event type, hosting partner) in its colours.
+    `months`: every month of the period, so months without a bar still take their place."""
+    fig = go.Figure()
+    for key, rows in frame.groupby(group, sort=False):
+        values = {"x": rows[y], "y": rows[x]} if horizontal else {"x": rows[x], "y": rows[y]}
+        fig.add_bar(
+            **values,
+            name=names.get(key, str(key)),
+            marker_color=colors.get(key, NEUTRAL),
+            orientation="h" if horizontal else "v",
+            hovertemplate=("%{x:,d}" if horizontal else "%{y:,d}") + f" · {names.get(key, str(key))}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    if x_is_month:
+        span = pd.to_datetime(months if months is not None else frame[x])
+        _months(fig, span)
+        fig.update_xaxes(range=[span.min() - pd.Timedelta(days=16), span.max() + pd.Timedelta(days=16)])
+    _layout(fig, title, None if horizontal else value_title)
+    fig.update_layout(hovermode="closest")
+    if horizontal:
+        rows = frame[x].nunique()
+        fig.update_layout(height=max(_bar_height(rows), 110 + 22 * frame[group].nunique()))
+        fig.update_yaxes(autorange="reversed", type="category", tickformat=None, rangemode=None, automargin=True)
+        fig.update_xaxes(title=value_title, tickformat=",d", rangemode="tozero")
+    return fig
+
+
+def _outside(x: float, y: float) -> str:
+    """Where a label sits so that it points away from the middle of a ring of nodes."""
+    if abs(x) < 0.5:
+        return "top center" if y > 0 else "bottom center"
+    vertical = "top" if y > 0.3 else "bottom" if y < -0.3 else "middle"
+    return f"{vertical} {'right' if x > 0 else 'left'}"
+
+
+def network(
+    nodes: pd.DataFrame, edges: pd.DataFrame, colors: Mapping[str, str], title: str, edge_label: str
+) -> go.Figure:
+    """Partners on a circle (in id order, so a partner sits in the same place every time), joined
+    by lines as thick as the number of events they held together, each line labelled with it.
+
+    `nodes`: partner_id, partner_name, events (co-hosted events); `edges`: partner_a, partner_b,
+    events.
+    """
+    ordered = nodes.sort_values("partner_id").reset_index(drop=True)
+    angles = np.linspace(0, 2 * np.pi, num=len(ordered), endpoint=False) + np.pi / 2
+    position = {pid: (np.cos(a), np.sin(a)) for pid, a in zip(ordered["partner_id"], angles, strict=True)}
+    heaviest = max(int(edges["events"].max()), 1) if not edges.empty else 1
+    fig = go.Figure()
+    for edge in edges.itertuples(index=False):
+        (x0, y0), (x1, y1) = position[edge.partner_a], position[edge.partner_b]
+        fig.add_scatter(
+            x=[x0, x1],
+            y=[y0, y1],
+            mode="lines",
+            line={"color": "#888888", "width": 1.5 + 8.5 * edge.events / heaviest},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    # labels 40% of the way along each line, so lines that cross in the middle keep theirs apart
+    midpoints = [
+        (
+            0.6 * position[e.partner_a][0] + 0.4 * position[e.partner_b][0],
+            0.6 * position[e.partner_a][1] + 0.4 * position[e.partner_b][1],
+        )
+        for e in edges.itertuples(index=False)
+    ]
+    if midpoints:
+        fig.add_scatter(
+            x=[m[0] for m in midpoints],
+            y=[m[1] for m in midpoints],
+            mode="markers+text",
+            marker={"size": 22, "color": "white", "line": {"color": "#888888", "width": 1}},
+            text=[f"{int(v):,}" for v in edges["events"]],
+            textfont={"size": 12},
+            customdata=[f"{a} – {b}" for a, b in zip(edges["partner_a_name"], edges["partner_b_name"], strict=True)],
+            hovertemplate=f"%{{customdata}}: %{{text}} {edge_label}<extra></extra>",
+            showlegend=False,
+        )
+    most = max(int(ordered["events"].max()), 1) if not ordered.empty else 1
+    fig.add_scatter(
+        x=[position[p][0] for p in ordered["partner_id"]],
+        y=[position[p][1] for p in ordered["partner_id"]],
+        mode="markers+text",
+        marker={
+            "size": [18 + 26 * v / most for v in ordered["events"]],
+            "color": [colors.get(p, NEUTRAL) for p in ordered["partner_id"]],
+            "line": {"color": "white", "width": 2},
+        },
+        text=list(ordered["partner_name"]),
+        textposition=[_outside(*position[p]) for p in ordered["partner_id"]],
+        customdata=ordered["events"],
+        hovertemplate=f"%{{text}}: %{{customdata:,d}} {edge_label}<extra></extra>",
+        showlegend=False,
+    )
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT},
+        height=520,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        plot_bgcolor="white",
+        separators=".,",
+    )
+    fig.update_xaxes(visible=False, range=[-1.6, 1.6])
+    fig.update_yaxes(visible=False, range=[-1.35, 1.35], scaleanchor="x")
+    return fig
+
+
+def paired_bars(
+    frame: pd.DataFrame,
+    label: str,
+    measures: Sequence[tuple[str, str]],
+    title: str,
+    x_title: str,
+) -> go.Figure:
+    """Horizontal bars of two or more measures (unique people, contacts) per category, in the
+    frame's order (top first), each bar with its number written beside it."""
+    fig = go.Figure()
+    for position, (column, name) in enumerate(measures):
+        fig.add_bar(
+            x=frame[column],
+            y=frame[label],
+            name=name,
+            orientation="h",
+            marker_color=PALETTE[position],
+            texttemplate="%{x:,d}",
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}} · {name}: %{{x:,d}}<extra></extra>",
+        )
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT},
+        barmode="group",
+        bargap=0.25,
+        height=max(260, 100 + 22 * len(measures) * len(frame)),
+        margin={"l": 10, "r": 70, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "traceorder": "normal"},
+        separators=".,",
+    )
+    largest = pd.concat([frame[column] for column, _ in measures])
+    fig.update_xaxes(title=x_title, tickformat=",d", range=_room_for_labels(largest))
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True, title=None)
+    return fig

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from impact import db
+from impact.i18n import N_
 
 Runner = Callable[..., pd.DataFrame]
 
@@ -24,39 +25,39 @@ class Kpi:
 KPIS = (
     Kpi(
         "unique_people",
-        "Unique people reached",
-        "Each participant counted once in the period, across all partners (by their pseudonymised id).",
+        N_("Unique people reached"),
+        N_("Each participant counted once in the period, across all partners (by their pseudonymised id)."),
     ),
     Kpi(
         "contacts",
-        "Total contacts",
-        "Every recorded engagement, plus the headcount of events that have no individual records.",
+        N_("Total contacts"),
+        N_("Every recorded engagement, plus the headcount of events that have no individual records."),
     ),
-    Kpi("events_held", "Events held", "Events in the period hosted or co-hosted by the selected partners."),
+    Kpi("events_held", N_("Events held"), N_("Events in the period hosted or co-hosted by the selected partners.")),
     Kpi(
         "event_attendance",
-        "Event attendance",
-        "The headcount of each event; for events without a headcount, the contacts recorded at them.",
+        N_("Event attendance"),
+        N_("The headcount of each event; for events without a headcount, the contacts recorded at them."),
     ),
     Kpi(
         "languages_served",
-        "Languages served",
-        "Languages of the period's contacts and of the events held, each counted once.",
+        N_("Languages served"),
+        N_("Languages of the period's contacts and of the events held, each counted once."),
     ),
     Kpi(
         "neighborhoods_reached",
-        "Neighborhoods reached",
-        "San Francisco neighborhoods of the period's contacts and events, each counted once.",
+        N_("Neighborhoods reached"),
+        N_("San Francisco neighborhoods of the period's contacts and events, each counted once."),
     ),
     Kpi(
         "active_partners",
-        "Active partners",
-        "Partners with at least one contact, or an event they hosted or co-hosted, in the period.",
+        N_("Active partners"),
+        N_("Partners with at least one contact, or an event they hosted or co-hosted, in the period."),
     ),
     Kpi(
         "officials_meetings",
-        "Meetings with officials",
-        "Events of type 'stakeholder meeting': meetings with elected officials or public agencies.",
+        N_("Meetings with officials"),
+        N_("Events of type 'stakeholder meeting': meetings with elected officials or public agencies."),
     ),
 )
 KPI_BY_KEY = {k.key: k for k in KPIS}
@@ -118,3 +119,235 @@ def data_extent(run: Runner = db.run_query) -> dict[str, Any]:
         "is_demo": bool(row["is_demo"]),
         "last_upload": None if pd.isna(row["last_upload"]) else pd.Timestamp(row["last_upload"]),
     }
+
+
+# --- the executive dashboards -----------------------------------------------------------
+# Each function below names the query it runs (queries/<name>.sql). The measures that are
+# not KPI cards are defined here too, so every page shows the same definitions.
+
+MEASURES = (
+    Kpi(
+        "new_people",
+        N_("New people"),
+        N_("People whose first contact with the coalition ever (with any partner) was in that month."),
+    ),
+    Kpi(
+        "returning_people",
+        N_("Returning people"),
+        N_("People seen in the month whose first contact with the coalition was in an earlier month."),
+    ),
+    Kpi(
+        "share_returned",
+        N_("Came back within 90 days"),
+        N_(
+            "Of the people whose first contact with the coalition was in the month, the share with another "
+            "contact (with any partner, on a later day) at most 90 days after it. The filters choose whose "
+            "first contact counts."
+        ),
+    ),
+    Kpi(
+        "cumulative_people",
+        N_("Unique people so far this year"),
+        N_("Each person counted once per calendar year, from the month of their first contact that year."),
+    ),
+    Kpi(
+        "partner_reach",
+        N_("Reach of each partner"),
+        N_(
+            "A person served by two partners counts for each, and a headcount-only event counts for its host "
+            "and each co-host, so the partners add up to more than the coalition's total."
+        ),
+    ),
+    Kpi(
+        "non_english_share",
+        N_("Contacts not in English"),
+        N_("The share of contacts with individual records whose language was not English."),
+    ),
+    Kpi(
+        "records_only",
+        N_("Contacts with individual records"),
+        N_(
+            "Only contacts recorded person by person have a channel, an age group and a single language; "
+            "the headcount of events without individual records is left out of these breakdowns."
+        ),
+    ),
+    Kpi(
+        "joint_events",
+        N_("Events held together"),
+        N_("Events with a host and at least one co-host, each counted once."),
+    ),
+    Kpi(
+        "events_per_partner",
+        N_("Events per partner"),
+        N_("Events a partner hosted or co-hosted; a co-hosted event counts for each of its partners."),
+    ),
+    Kpi(
+        "data_gap",
+        N_("Month without data"),
+        N_(
+            "A month in which a partner has no contacts and no events, between its first data and the "
+            "coalition's latest data: an upload may be missing, so a trend over it may not be right yet."
+        ),
+    ),
+)
+MEASURE_BY_KEY = {m.key: m for m in MEASURES}
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the sidebar filters offer: partners by name, languages most used first, neighborhoods."""
+
+    partners: dict[str, str]  # partner_id -> name
+    languages: tuple[str, ...]
+    neighborhoods: tuple[str, ...]
+
+
+def filter_options(run: Runner = db.run_query) -> FilterOptions:
+    frame = run("filter_options")
+
+    def values(dimension: str) -> pd.DataFrame:
+        return frame[frame["dimension"] == dimension]
+
+    partners = values("partner")
+    return FilterOptions(
+        partners=dict(zip(partners["value"], partners["label"], strict=True)),
+        languages=tuple(values("language")["value"]),
+        neighborhoods=tuple(values("neighborhood")["value"]),
+    )
+
+
+def is_empty(figures: dict[str, int]) -> bool:
+    """True when a scope holds no contacts and no events (its KPIs are all zero)."""
+    return figures["contacts"] == 0 and figures["events_held"] == 0 and figures["unique_people"] == 0
+
+
+def kpis_by_month(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("kpis_by_month", **scope.params())
+
+
+def new_vs_returning_by_month(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("new_vs_returning_by_month", **scope.params())
+
+
+def reach_by_partner_month(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("reach_by_partner_month", **scope.params())
+
+
+def reach_by_channel(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("reach_by_channel", **scope.params())
+
+
+def reach_by_neighborhood(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("reach_by_neighborhood", **scope.params())
+
+
+def reach_by_age_group(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("reach_by_age_group", **scope.params())
+
+
+def cumulative_reach(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    """Unique people so far in the year in which the scope ends, and in the whole year before."""
+    return run("cumulative_reach", **scope.params())
+
+
+def return_within_90_days(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("return_within_90_days", **scope.params())
+
+
+def share_returned(cohorts: pd.DataFrame) -> float | None:
+    """Of the new people of the months whose 90 days are over, the share who came back (0..1)."""
+    complete = cohorts[cohorts["complete"]]
+    new_people = int(complete["new_people"].sum())
+    if new_people == 0:
+        return None
+    return int(complete["returned_within_90_days"].sum()) / new_people
+
+
+def language_reach(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("language_reach", **scope.params())
+
+
+def language_by_month(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("language_by_month", **scope.params())
+
+
+def language_by_partner(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("language_by_partner", **scope.params())
+
+
+def events_by_language(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("events_by_language", **scope.params())
+
+
+NOT_ENGLISH_EXCLUDES = "English"
+
+
+def non_english_share(contacts_by_language: pd.DataFrame) -> float | None:
+    """The share of contacts (0..1) whose language is not English; None without contacts."""
+    total = int(contacts_by_language["contacts"].sum())
+    if total == 0:
+        return None
+    english = int(contacts_by_language.loc[contacts_by_language["language"] == NOT_ENGLISH_EXCLUDES, "contacts"].sum())
+    return (total - english) / total
+
+
+def non_english_share_by_month(language_months: pd.DataFrame) -> pd.DataFrame:
+    """Month, contacts and the share not in English, for each month of a language_by_month result."""
+    months = language_months.assign(
+        english=language_months["contacts"].where(language_months["language"] == NOT_ENGLISH_EXCLUDES, 0)
+    )
+    totals = months.groupby("month", as_index=False)[["contacts", "english"]].sum()
+    contacts = totals["contacts"]
+    share = ((contacts - totals["english"]) / contacts.where(contacts > 0)).astype("Float64")
+    return pd.DataFrame({"month": totals["month"], "contacts": contacts, "non_english_share": share})
+
+
+def events_by_partner_month(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("events_by_partner_month", **scope.params())
+
+
+def events_by_partner_type(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("events_by_partner_type", **scope.params())
+
+
+def cohost_pairs(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("cohost_pairs", **scope.params())
+
+
+@dataclass(frozen=True)
+class Collaboration:
+    partners: pd.DataFrame  # partner_id, partner_name, events, joint_events
+    events: int  # each event once
+    joint_events: int  # events held by two or more partners, each once
+
+
+def collaboration_by_partner(scope: Scope, run: Runner = db.run_query) -> Collaboration:
+    frame = run("collaboration_by_partner", **scope.params())
+    is_total = frame["partner_id"].isna()
+    totals = frame[is_total]
+    return Collaboration(
+        partners=frame[~is_total].reset_index(drop=True),
+        events=int(totals["events"].iloc[0]) if len(totals) else 0,
+        joint_events=int(totals["joint_events"].iloc[0]) if len(totals) else 0,
+    )
+
+
+def officials_meetings_by_month(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("officials_meetings_by_month", **scope.params())
+
+
+def partner_activity_by_month(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
+    return run("partner_activity_by_month", **scope.params())
+
+
+def partner_freshness(scope: Scope, activity: pd.DataFrame, run: Runner = db.run_query) -> pd.DataFrame:
+    """Each partner's last upload and activity, with the months of the scope that have no data.
+
+    `activity` is the scope's partner_activity_by_month result (the page has it already).
+    """
+    freshness = run("partner_freshness", **scope.params())
+    gaps: dict[str, list[date]] = {}
+    for partner_id, month in activity.loc[activity["gap"], ["partner_id", "month"]].itertuples(index=False):
+        gaps.setdefault(partner_id, []).append(pd.Timestamp(month).date())
+    months = [tuple(sorted(gaps.get(partner_id, []))) for partner_id in freshness["partner_id"]]
+    return freshness.assign(gap_months=months, months_without_data=[len(m) for m in months])

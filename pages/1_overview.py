@@ -1,35 +1,77 @@
-"""Overview: the coalition's headline numbers for a period and its monthly reach."""
+"""Overview: the coalition's headline numbers for the period, their change, and monthly reach.
 
-from datetime import timedelta
+Queries: kpis (this period and the one before), kpis_by_month (the cards' trend lines),
+reach_by_month, new_vs_returning_by_month.
+"""
 
 import streamlit as st
 
-from impact import charts, metrics, ui
+from impact import charts, dashboard, filters, i18n, metrics, ui
+from impact.dashboard import INTEGER, MONTH, Column
+from impact.i18n import _
 
 ctx = ui.page_setup("overview")
 run = ui.runner("internal")
 
-st.title("Coalition overview")
+st.title(_("Coalition overview"))
 ui.demo_banner(run)
-extent = metrics.data_extent(run)
-if extent["last_day"] is None:
-    st.info("No data yet. An analyst can load partners, events and contacts on the Upload page.")
-    st.stop()
+scope = filters.sidebar(run)
+options = metrics.filter_options(run)
 
-end = extent["last_day"]
-scope = metrics.Scope(start=end - timedelta(days=364), end=end)
-st.caption(f"The 12 months to {end:%B %-d, %Y}, compared with the 12 months before.")
+now = metrics.kpis(scope, run)
+if metrics.is_empty(now):
+    dashboard.no_data_for_scope(scope, options)
+previous = scope.previous()
+before = metrics.kpis(previous, run)
+st.caption(
+    _("{scope}, compared with the {days} days before.").format(
+        scope=filters.describe(scope, options), days=i18n.format_number(previous.days)
+    )
+)
+trend = metrics.kpis_by_month(scope, run)
+dashboard.kpi_cards(now, before, trend, previous)
 
-now, before = metrics.kpis(scope, run), metrics.kpis(scope.previous(), run)
-for row in (metrics.KPIS[:4], metrics.KPIS[4:]):
-    for column, kpi in zip(st.columns(4), row, strict=True):
-        delta = metrics.change(now[kpi.key], before[kpi.key])
-        column.metric(
-            kpi.label,
-            f"{now[kpi.key]:,}",
-            delta=None if delta is None else f"{delta:+.1f}%",
-            help=kpi.help,
-            border=True,
-        )
+people, contacts = metrics.KPI_BY_KEY["unique_people"], metrics.KPI_BY_KEY["contacts"]
+reach = metrics.reach_by_month(scope, run)
+dashboard.chart(
+    charts.monthly_reach(
+        reach,
+        title=_("Unique people and contacts by month"),
+        people=_("Unique people"),
+        contacts=_("Contacts"),
+        y_title=_("People / contacts"),
+    ),
+    reach,
+    [
+        Column("month", _("Month"), MONTH),
+        Column("unique_people", _("Unique people"), INTEGER),
+        Column("contacts", _("Contacts"), INTEGER),
+    ],
+    "reach_by_month",
+    caption=_("A person seen in two months counts once in each. {people} {contacts}").format(
+        people=_(people.help), contacts=_(contacts.help)
+    ),
+)
 
-st.plotly_chart(charts.monthly_reach(metrics.reach_by_month(scope, run)), width="stretch")
+new, returning = metrics.MEASURE_BY_KEY["new_people"], metrics.MEASURE_BY_KEY["returning_people"]
+split = metrics.new_vs_returning_by_month(scope, run)
+if dashboard.is_empty(split, "new_people", "returning_people"):
+    dashboard.nothing_to_show(_("No individual contacts in this period, so there are no new or returning people."))
+else:
+    dashboard.chart(
+        charts.new_vs_returning(
+            split,
+            title=_("New and returning people by month"),
+            new=_(new.label),
+            returning=_(returning.label),
+            y_title=_("People"),
+        ),
+        split,
+        [
+            Column("month", _("Month"), MONTH),
+            Column("new_people", _(new.label), INTEGER),
+            Column("returning_people", _(returning.label), INTEGER),
+        ],
+        "new_vs_returning_by_month",
+        caption=f"{_(new.label)}: {_(new.help)} {_(returning.label)}: {_(returning.help)}",
+    )

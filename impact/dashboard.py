@@ -1,0 +1,156 @@
+"""What the four executive dashboards draw the same way: KPI cards, a chart with the numbers
+behind it (a table and a formula-safe CSV), and the friendly empty states.
+
+Pages decide what to show; this module decides how, so every page reads alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from impact import export, filters, i18n, metrics
+from impact.i18n import _
+
+# Column kinds: how a value is shown on the page and written to the CSV.
+TEXT, INTEGER, PERCENT, MONTH, DAY, MOMENT = "text", "integer", "percent", "month", "day", "moment"
+
+
+@dataclass(frozen=True)
+class Column:
+    source: str  # the result's column
+    label: str  # the header people read (already translated)
+    kind: str = TEXT
+
+
+def kpi_cards(
+    now: dict[str, int],
+    before: dict[str, int],
+    trend: pd.DataFrame,
+    previous: metrics.Scope,
+    kpis: Sequence[metrics.Kpi] = metrics.KPIS,
+    per_row: int = 4,
+) -> None:
+    """One card per KPI: the period's value, its change against the previous period of the same
+    length, and a small line of its monthly values. The help text is the KPI's definition."""
+    compared = _("Compared with {start} to {end}: {value}.")
+    for first in range(0, len(kpis), per_row):
+        row = kpis[first : first + per_row]
+        for column, kpi in zip(st.columns(per_row), row, strict=False):
+            change = metrics.change(now[kpi.key], before[kpi.key])
+            help_text = (
+                _(kpi.help)
+                + "\n\n"
+                + compared.format(
+                    start=i18n.format_date(previous.start),
+                    end=i18n.format_date(previous.end),
+                    value=i18n.format_number(before[kpi.key]),
+                )
+            )
+            column.metric(
+                _(kpi.label),
+                i18n.format_number(now[kpi.key]),
+                delta=None if change is None else i18n.format_percent(change / 100, signed=True),
+                delta_description=_("vs. previous period") if change is not None else None,
+                delta_arrow="off" if change == 0 else "auto",
+                delta_color="off" if change == 0 else "normal",
+                help=help_text,
+                border=True,
+                chart_data=[int(v) for v in trend[kpi.key]] if len(trend) > 1 else None,
+                chart_type="line",
+            )
+
+
+def chart(
+    figure: go.Figure,
+    frame: pd.DataFrame,
+    columns: Sequence[Column],
+    file_name: str,
+    caption: str | None = None,
+) -> None:
+    """A chart, an optional caption, and the numbers behind it with their CSV download."""
+    st.plotly_chart(figure, width="stretch", key=f"chart.{file_name}", config={"displaylogo": False})
+    if caption:
+        st.caption(caption)
+    with st.expander(_("The numbers behind this chart"), icon=":material/table:"):
+        table(frame, columns, file_name)
+
+
+def table(frame: pd.DataFrame, columns: Sequence[Column], file_name: str) -> None:
+    """A table as people read it (labelled headers, separators, one-decimal percentages) and a
+    CSV of exactly that table, with spreadsheet formulas neutralised."""
+    shown = display_frame(frame, columns)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={c.label: _column_config(c) for c in columns if _column_config(c) is not None},
+    )
+    st.download_button(
+        _("Download CSV"),
+        export.safe_csv(shown),
+        file_name=f"{file_name}.csv",
+        mime="text/csv",
+        key=f"download.{file_name}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def display_frame(frame: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
+    """The frame with people's headers and values: months as 2024-03, percentages as 12.3."""
+    shown = {}
+    for c in columns:
+        values = frame[c.source]
+        if c.kind == INTEGER:
+            values = values.fillna(0).round().astype("int64")
+        elif c.kind == PERCENT:
+            values = (values.astype("Float64") * 100).round(1)
+        elif c.kind == MONTH:
+            values = pd.to_datetime(values).dt.strftime("%Y-%m")
+        elif c.kind == DAY:
+            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+        elif c.kind == MOMENT:
+            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d %H:%M")
+        shown[c.label] = values.reset_index(drop=True)
+    return pd.DataFrame(shown)
+
+
+def _column_config(column: Column) -> st.column_config.Column | None:
+    if column.kind == INTEGER:
+        return st.column_config.NumberColumn(column.label, format="%,d")
+    if column.kind == PERCENT:
+        return st.column_config.NumberColumn(column.label, format="%.1f%%")
+    return None
+
+
+def no_data_for_scope(scope: metrics.Scope, options: metrics.FilterOptions) -> None:
+    """The page's empty state: what was asked for, and what to change. Stops the page."""
+    st.info(
+        _(
+            "No contacts or events match these filters ({scope}). Choose a longer period or fewer "
+            "partners, languages or neighborhoods in the sidebar."
+        ).format(scope=filters.describe(scope, options)),
+        icon=":material/filter_alt_off:",
+    )
+    st.button(_("Clear filters"), on_click=filters.clear, key="dashboard.clear", icon=":material/filter_alt_off:")
+    st.stop()
+
+
+def nothing_to_show(message: str) -> None:
+    """A chart's own empty state, in place of a blank chart."""
+    st.info(message, icon=":material/info:")
+
+
+def is_empty(frame: pd.DataFrame, *columns: str) -> bool:
+    """True when a result has no rows, or only zeros in `columns`: nothing worth drawing."""
+    return frame.empty or all(frame[c].fillna(0).abs().sum() == 0 for c in columns)
+
+
+def month_names() -> list[str]:
+    """January to December, abbreviated, in the reader's language (for year-on-year axes)."""
+    return [i18n.format_date(pd.Timestamp(2000, month, 1).date(), "MMM") for month in range(1, 13)]

@@ -1,0 +1,344 @@
+"""The sidebar filters every dashboard shares, kept in the URL so that a copied link opens the same view.
+
+    /reach?period=this-year&partners=PTYC&partners=MTEC&languages=Toisanese
+    /overview?period=custom&start=2024-01-01&end=2024-06-30&neighborhoods=Chinatown
+
+Values in the URL are stable codes (partner ids, the stored language and neighborhood
+names), never display labels, so a link works in every interface language. A parameter
+left out means its default: the last 12 months, all partners, languages and neighborhoods.
+
+Periods are counted back from the latest day with data (never after today), not from
+today: when uploads lag, "last 12 months" still shows 12 months of data.
+
+Within a session the filters follow the reader from page to page (the sidebar's page links
+carry only the interface language): the last choice is kept in the session and written
+back into each page's URL. A URL that asks for other filters (a shared link) wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+
+from impact import i18n, labels, metrics
+from impact.i18n import N_, _
+
+PERIODS = {
+    "last-12-months": N_("Last 12 months"),
+    "this-year": N_("This year"),
+    "last-year": N_("Last year"),
+    "all-time": N_("All time"),
+    "custom": N_("Custom dates"),
+}
+DEFAULT_PERIOD = "last-12-months"
+LISTS = ("partners", "languages", "neighborhoods")
+URL_KEYS = ("period", "start", "end", *LISTS)
+
+# session_state keys: the widgets', and what this session chose and wrote into the URL last
+_KEY = {name: f"filters.{name}" for name in ("period", "dates", *LISTS)}
+_CHOSEN = "filters._chosen"
+_PENDING_DATES = "filters._pending_dates"  # a range picker with only its first day picked
+_WRITTEN = "filters._written"
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the reader chose; `start` and `end` only matter for the custom period."""
+
+    period: str = DEFAULT_PERIOD
+    start: date | None = None
+    end: date | None = None
+    partners: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    neighborhoods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataSpan:
+    """The days the store has data for; `last_day` is the day the periods count back from."""
+
+    first_day: date
+    last_day: date
+
+
+@dataclass
+class Parsed:
+    state: FilterState
+    problems: list[str] = field(default_factory=list)
+
+
+def data_span(extent: Mapping[str, Any], today: date | None = None) -> DataSpan | None:
+    """The span of the store's data, its last day capped at today (an event planned for next
+    month is not activity yet); None when the store is empty."""
+    if extent["first_day"] is None or extent["last_day"] is None:
+        return None
+    today = today or date.today()
+    last = min(extent["last_day"], today)
+    return DataSpan(first_day=min(extent["first_day"], last), last_day=last)
+
+
+def period_range(state: FilterState, span: DataSpan) -> tuple[date, date]:
+    """The first and last day of the chosen period."""
+    anchor = span.last_day
+    if state.period == "custom" and state.start is not None and state.end is not None:
+        return state.start, state.end
+    if state.period == "this-year":
+        return date(anchor.year, 1, 1), anchor
+    if state.period == "last-year":
+        return date(anchor.year - 1, 1, 1), date(anchor.year - 1, 12, 31)
+    if state.period == "all-time":
+        return span.first_day, anchor
+    return anchor - timedelta(days=364), anchor
+
+
+def to_scope(state: FilterState, span: DataSpan) -> metrics.Scope:
+    start, end = period_range(state, span)
+    return metrics.Scope(
+        start=start,
+        end=end,
+        partners=tuple(sorted(state.partners)) or None,
+        languages=tuple(sorted(state.languages)) or None,
+        neighborhoods=tuple(sorted(state.neighborhoods)) or None,
+    )
+
+
+def to_query(state: FilterState) -> dict[str, list[str]]:
+    """The URL parameters of a filter state; defaults are left out to keep links short."""
+    query: dict[str, list[str]] = {}
+    if state.period != DEFAULT_PERIOD:
+        query["period"] = [state.period]
+    if state.period == "custom" and state.start is not None and state.end is not None:
+        query["start"] = [state.start.isoformat()]
+        query["end"] = [state.end.isoformat()]
+    for name in LISTS:
+        values = getattr(state, name)
+        if values:
+            query[name] = list(values)
+    return query
+
+
+def parse_query(query: Mapping[str, Sequence[str]], options: metrics.FilterOptions) -> Parsed:
+    """The filter state a URL asks for. Anything that cannot be used is left out and said so."""
+    problems: list[str] = []
+    period = (list(query.get("period", [])) or [DEFAULT_PERIOD])[-1]
+    start_text = (list(query.get("start", [])) or [None])[-1]
+    end_text = (list(query.get("end", [])) or [None])[-1]
+    if period not in PERIODS:
+        problems.append(_("The link's period '{value}' is not one this page knows.").format(value=period))
+        period = DEFAULT_PERIOD
+    if "period" not in query and (start_text or end_text):
+        period = "custom"  # a link with only dates means those dates
+    start = end = None
+    if period == "custom":
+        start, end = _day(start_text), _day(end_text)
+        if start is None or end is None:
+            problems.append(
+                _(
+                    "The link's dates must be two days written as YYYY-MM-DD (start and end); it had {start} and {end}."
+                ).format(start=start_text or "-", end=end_text or "-")
+            )
+            period, start, end = DEFAULT_PERIOD, None, None
+        elif start > end:
+            start, end = end, start
+    chosen: dict[str, tuple[str, ...]] = {}
+    available = {"partners": options.partners, "languages": options.languages, "neighborhoods": options.neighborhoods}
+    for name in LISTS:
+        asked = list(dict.fromkeys(v for v in query.get(name, []) if v))
+        unknown = [v for v in asked if v not in available[name]]
+        if unknown:
+            problems.append(
+                _("The link asked for {values}, which the data does not hold; left out.").format(
+                    values=", ".join(f"'{v}'" for v in unknown)
+                )
+            )
+        chosen[name] = tuple(v for v in asked if v in available[name])
+    state = FilterState(period=period, start=start, end=end, **chosen)
+    return Parsed(state, problems)
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def describe(scope: metrics.Scope, options: metrics.FilterOptions) -> str:
+    """The scope in words, for captions and the empty state."""
+    parts = [
+        _("{start} to {end}").format(start=i18n.format_date(scope.start), end=i18n.format_date(scope.end)),
+    ]
+    if scope.partners:
+        parts.append(", ".join(options.partners.get(p, p) for p in scope.partners))
+    if scope.languages:
+        parts.append(", ".join(labels.label("language", v) for v in scope.languages))
+    if scope.neighborhoods:
+        parts.append(", ".join(labels.label("neighborhood", v) for v in scope.neighborhoods))
+    return " · ".join(parts)
+
+
+# --- Streamlit ---------------------------------------------------------------------------
+
+
+def sidebar(run: metrics.Runner) -> metrics.Scope:
+    """Draw the shared filters in the sidebar and return the scope they choose.
+
+    The lists of partners, languages and neighborhoods come from their own cached query,
+    which no filter changes. When the store holds no data at all, the page says so and
+    stops here.
+    """
+    options = metrics.filter_options(run)
+    span = data_span(metrics.data_extent(run))
+    if span is None:
+        st.info(
+            _("No data yet. An analyst can load partners, events and contacts on the Upload page."),
+            icon=":material/info:",
+        )
+        st.stop()
+    state, problems = _chosen_state(options)
+    state = FilterState(
+        period=state.period,
+        start=state.start,
+        end=state.end,
+        partners=tuple(p for p in state.partners if p in options.partners),
+        languages=tuple(v for v in state.languages if v in options.languages),
+        neighborhoods=tuple(v for v in state.neighborhoods if v in options.neighborhoods),
+    )  # a partner or language that an undone upload took away is no longer chosen
+    _seed_widgets(state, span)
+    with st.sidebar:
+        st.subheader(_("Filters"))
+        _widgets(state, options, span)
+        for problem in problems:
+            st.warning(problem, icon=":material/link_off:")
+    st.session_state[_CHOSEN] = state
+    _write_url(state)
+    return to_scope(state, span)
+
+
+def clear() -> None:
+    """Back to the defaults (a callback of the sidebar's button and of the empty state's)."""
+    st.session_state[_CHOSEN] = FilterState()
+    st.session_state.pop(_PENDING_DATES, None)
+
+
+def _url_query() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in URL_KEYS if key in st.query_params}
+
+
+def _chosen_state(options: metrics.FilterOptions) -> tuple[FilterState, list[str]]:
+    """What this run shows: the URL's filters when it asks for a view this session has not
+    written itself (a shared link, a new tab), else this session's last choice (kept when a
+    page link drops the filters from the URL)."""
+    url = _url_query()
+    if url and url != st.session_state.get(_WRITTEN):
+        parsed = parse_query(url, options)
+        st.session_state.pop(_PENDING_DATES, None)
+        return parsed.state, parsed.problems
+    return st.session_state.get(_CHOSEN) or FilterState(), []
+
+
+def _seed_widgets(state: FilterState, span: DataSpan) -> None:
+    """Give every widget its value from the chosen state before it is drawn. Widgets of the same
+    key on another page are other widgets to Streamlit, so the state, not the widget, is the
+    memory; the widgets' callbacks keep it up to date."""
+    values = {
+        "period": state.period,
+        "dates": st.session_state.get(_PENDING_DATES) or period_range(state, span),
+        "partners": list(state.partners),
+        "languages": list(state.languages),
+        "neighborhoods": list(state.neighborhoods),
+    }
+    for name, value in values.items():
+        st.session_state[_KEY[name]] = value
+
+
+def _remember(span: DataSpan) -> None:
+    """A widget changed: keep the new choice (callbacks run before the page script)."""
+    before = st.session_state.get(_CHOSEN) or FilterState()
+    period = st.session_state[_KEY["period"]]
+    start = end = None
+    if period == "custom":
+        picked = st.session_state.get(_KEY["dates"])
+        if before.period != "custom":  # just switched: start from the range on screen
+            start, end = period_range(before, span)
+        elif isinstance(picked, tuple | list) and len(picked) == 2:
+            start, end = picked
+            st.session_state.pop(_PENDING_DATES, None)
+        else:  # only the first day is picked so far: keep it on screen, keep counting the last range
+            st.session_state[_PENDING_DATES] = tuple(picked or ())
+            start, end = period_range(before, span)
+    st.session_state[_CHOSEN] = FilterState(
+        period=period,
+        start=start,
+        end=end,
+        partners=tuple(st.session_state[_KEY["partners"]]),
+        languages=tuple(st.session_state[_KEY["languages"]]),
+        neighborhoods=tuple(st.session_state[_KEY["neighborhoods"]]),
+    )
+
+
+def _widgets(state: FilterState, options: metrics.FilterOptions, span: DataSpan) -> None:
+    """The filter widgets, showing `state` (seeded into them); a change reaches the next run
+    through `_remember`."""
+    changed = {"on_change": _remember, "args": (span,)}
+    period = st.selectbox(
+        _("Period"), list(PERIODS), format_func=lambda code: _(PERIODS[code]), key=_KEY["period"], **changed
+    )
+    if period == "custom":
+        shown = st.session_state[_KEY["dates"]]
+        st.date_input(
+            _("From and to"),
+            min_value=min(span.first_day, shown[0]),
+            max_value=max(span.last_day, shown[-1]),
+            key=_KEY["dates"],
+            format="YYYY-MM-DD",
+            help=_("Pick the first day, then the last day."),
+            **changed,
+        )
+    else:
+        first, last = period_range(FilterState(period=period), span)
+        st.caption(_("{start} to {end}").format(start=i18n.format_date(first), end=i18n.format_date(last)))
+    st.multiselect(
+        _("Partners"),
+        list(options.partners),
+        format_func=lambda pid: options.partners.get(pid, pid),
+        key=_KEY["partners"],
+        placeholder=_("All partners"),
+        **changed,
+    )
+    st.multiselect(
+        _("Languages"),
+        list(options.languages),
+        format_func=labels.formatter("language"),
+        key=_KEY["languages"],
+        placeholder=_("All languages"),
+        **changed,
+    )
+    st.multiselect(
+        _("Neighborhoods"),
+        list(options.neighborhoods),
+        format_func=labels.formatter("neighborhood"),
+        key=_KEY["neighborhoods"],
+        placeholder=_("All neighborhoods"),
+        **changed,
+    )
+    if state != FilterState():
+        st.button(_("Clear filters"), on_click=clear, icon=":material/filter_alt_off:", key="filters.clear")
+
+
+def _write_url(state: FilterState) -> None:
+    """Put the state into the URL (only the filter parameters; others, like `lang`, stay)."""
+    wanted = to_query(state)
+    for key in URL_KEYS:
+        if key in wanted:
+            if st.query_params.get_all(key) != wanted[key]:
+                st.query_params[key] = wanted[key] if key in LISTS else wanted[key][0]
+        elif key in st.query_params:
+            del st.query_params[key]
+    st.session_state[_WRITTEN] = wanted

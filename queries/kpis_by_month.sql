@@ -1,0 +1,136 @@
+-- The overview's KPIs for each calendar month of the period (the cards' trend lines).
+-- Same definitions as kpis.sql, computed per month: a person seen in two months counts
+-- once in each, so monthly unique people do not add up to the period's.
+with params as (
+    select
+        $start::date as start_date,
+        $end::date as end_date,
+        $partners::varchar[] as partners,
+        $languages::varchar[] as languages,
+        $neighborhoods::varchar[] as neighborhoods
+),
+
+engagements_in_scope as (
+    select e.*, date_trunc('month', e.engaged_on)::date as month
+    from engagements as e, params as p
+    where e.engaged_on between p.start_date and p.end_date
+        and (p.partners is null or list_contains(p.partners, e.partner_id))
+        and (p.languages is null or list_contains(p.languages, e.language))
+        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+),
+
+events_in_scope as (
+    select ev.*, date_trunc('month', ev.event_date)::date as month
+    from events as ev, params as p
+    where ev.event_date between p.start_date and p.end_date
+        and (
+            p.partners is null
+            or list_contains(p.partners, ev.host_partner_id)
+            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
+        )
+        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
+        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+),
+
+-- contacts recorded at each event, over all data: an event with individual records
+-- must not be counted again through its headcount
+recorded_at_event as (
+    select event_id, count(*) as recorded
+    from engagements
+    where event_id is not null
+    group by event_id
+),
+
+event_figures as (
+    select
+        ev.month,
+        ev.event_type,
+        case when r.recorded is null then coalesce(ev.attendance, 0) else 0 end as headcount_only,
+        coalesce(ev.attendance, r.recorded, 0) as attendance
+    from events_in_scope as ev
+    left join recorded_at_event as r using (event_id)
+),
+
+months as (
+    select unnest(generate_series(
+        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
+    ))::date as month
+    from params as p
+),
+
+engagement_counts as (
+    select
+        month,
+        count(distinct participant_key) as unique_people,
+        count(*) as engagement_contacts
+    from engagements_in_scope
+    group by month
+),
+
+event_counts as (
+    select
+        month,
+        count(*) as events_held,
+        sum(headcount_only) as headcount_contacts,
+        sum(attendance) as event_attendance,
+        count(*) filter (where event_type = 'stakeholder_meeting') as officials_meetings
+    from event_figures
+    group by month
+),
+
+languages_by_month as (
+    select month, count(*) as languages_served
+    from (
+        select month, language from engagements_in_scope
+        union
+        select month, unnest(languages) as language from events_in_scope
+    )
+    group by month
+),
+
+neighborhoods_by_month as (
+    select month, count(*) as neighborhoods_reached
+    from (
+        select month, neighborhood from engagements_in_scope where neighborhood is not null
+        union
+        select month, neighborhood from events_in_scope where neighborhood is not null
+    )
+    group by month
+),
+
+partners_by_month as (
+    select s.month, count(*) as active_partners
+    from (
+        select month, partner_id from engagements_in_scope
+        union
+        select month, host_partner_id from events_in_scope
+        union
+        select ev.month, c.partner_id
+        from event_cohosts as c
+        join events_in_scope as ev using (event_id)
+    ) as s, params as p
+    where p.partners is null or list_contains(p.partners, s.partner_id)
+    group by s.month
+),
+
+final as (
+    select
+        m.month,
+        coalesce(e.unique_people, 0) as unique_people,
+        coalesce(e.engagement_contacts, 0) + coalesce(v.headcount_contacts, 0) as contacts,
+        coalesce(v.events_held, 0) as events_held,
+        coalesce(v.event_attendance, 0) as event_attendance,
+        coalesce(l.languages_served, 0) as languages_served,
+        coalesce(n.neighborhoods_reached, 0) as neighborhoods_reached,
+        coalesce(a.active_partners, 0) as active_partners,
+        coalesce(v.officials_meetings, 0) as officials_meetings
+    from months as m
+    left join engagement_counts as e using (month)
+    left join event_counts as v using (month)
+    left join languages_by_month as l using (month)
+    left join neighborhoods_by_month as n using (month)
+    left join partners_by_month as a using (month)
+)
+
+select * from final
+order by month

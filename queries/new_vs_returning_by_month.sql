@@ -1,0 +1,64 @@
+-- Unique people of each month, split into people new to the coalition and returning people.
+-- New: the person's first contact with the coalition ever (any partner, all time) falls in
+-- that month; returning: everyone else seen that month. The filters choose who is seen in
+-- a month, never when their first contact was, so a person first met by another partner
+-- years ago is returning for every partner.
+with params as (
+    select
+        $start::date as start_date,
+        $end::date as end_date,
+        $partners::varchar[] as partners,
+        $languages::varchar[] as languages,
+        $neighborhoods::varchar[] as neighborhoods
+),
+
+engagements_in_scope as (
+    select e.participant_key, date_trunc('month', e.engaged_on)::date as month
+    from engagements as e, params as p
+    where e.engaged_on between p.start_date and p.end_date
+        and (p.partners is null or list_contains(p.partners, e.partner_id))
+        and (p.languages is null or list_contains(p.languages, e.language))
+        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+),
+
+people_by_month as (
+    select distinct month, participant_key
+    from engagements_in_scope
+),
+
+-- first contact over all data, only for the people the period sees
+first_months as (
+    select participant_key, date_trunc('month', min(engaged_on))::date as first_month
+    from engagements
+    where participant_key in (select participant_key from people_by_month)
+    group by participant_key
+),
+
+months as (
+    select unnest(generate_series(
+        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
+    ))::date as month
+    from params as p
+),
+
+counts as (
+    select
+        pm.month,
+        count(*) filter (where f.first_month = pm.month) as new_people,
+        count(*) filter (where f.first_month < pm.month) as returning_people
+    from people_by_month as pm
+    join first_months as f using (participant_key)
+    group by pm.month
+),
+
+final as (
+    select
+        m.month,
+        coalesce(c.new_people, 0) as new_people,
+        coalesce(c.returning_people, 0) as returning_people
+    from months as m
+    left join counts as c using (month)
+)
+
+select * from final
+order by month

@@ -142,8 +142,10 @@ def feasible_ranges(
     relations: Iterable[Relation],
     bounds: Iterable[AtMost] = (),
     threshold: int = DEFAULT_THRESHOLD,
+    only: Iterable[Key] | None = None,
 ) -> dict[Key, tuple[float, float]]:
-    """For every unpublished cell, the least and greatest value consistent with what is published.
+    """For every unpublished cell (or those in `only`), the least and greatest value consistent
+    with what is published.
 
     This is the attacker's view: published cells are constants, "<11" cells lie in
     [1, threshold], "—" cells in [threshold + 1, inf), withheld cells in [0, inf), and
@@ -203,7 +205,10 @@ def feasible_ranges(
         return (0.0, None)
 
     ranges: dict[Key, tuple[float, float]] = {}
+    wanted = None if only is None else set(only)
     for members in groups.values():
+        if wanted is not None and not wanted.intersection(members):
+            continue
         index = {k: i for i, k in enumerate(members)}
         group_rows = [row for row in rows if next(iter(row[0])) in index]
         eq = [row for row in group_rows if row[1] == "eq"]
@@ -212,7 +217,7 @@ def feasible_ranges(
         a_eq, b_eq = _matrix(eq, index)
         a_ub, b_ub = _matrix(le, index)
         variable_bounds = [bound(k) for k in members]
-        for key in members:
+        for key in members if wanted is None else [m for m in members if m in wanted]:
             objective = np.zeros(len(members))
             found = []
             for sign in (1.0, -1.0):
@@ -285,8 +290,11 @@ def protect(
         failing = exposed(values, ranges, threshold)
         if not failing:
             return Protection(values, status, threshold, ranges)
-        target = failing[0]
-        candidate = _complement_for(target, values, status, neighbours, cost, threshold)
+        # the most exposed first: fixing a pinned cell often frees the cells it bounds
+        target = min(failing, key=lambda k: (ranges[k][1] - ranges[k][0], repr(k)))
+        candidate = _complement_for(
+            target, ranges[target], values, status, neighbours, cost, threshold, relations, bounds
+        )
         if candidate is None:  # nothing left to hide around it: publish none of its group
             for key in _group_of(target, status, neighbours):
                 if status[key] is not Status.SHOWN:
@@ -311,31 +319,51 @@ def _group_of(start: Key, status: Mapping[Key, Status], neighbours: Mapping[Key,
 
 def _complement_for(
     target: Key,
+    current: tuple[float, float],
     values: Mapping[Key, int],
-    status: Mapping[Key, Status],
+    status: dict[Key, Status],
     neighbours: Mapping[Key, set[Key]],
     cost: Mapping[Key, float],
     threshold: int,
+    relations: list[Relation],
+    bounds: list[AtMost],
 ) -> Key | None:
-    """The best shown cell to hide next to protect `target`: first next to it, then next to its group."""
-    for ring in (
-        {target},
-        _group_of(target, status, neighbours),
-    ):
-        candidates = {
-            other
-            for member in ring
-            for other in neighbours[member]
-            if status[other] is Status.SHOWN and values[other] > threshold
-        }
-        if candidates:
-            return min(
-                candidates,
-                key=lambda k: (
-                    cost.get(k, 1.0),
-                    0 if values[k] >= 2 * threshold else 1,
-                    values[k] if values[k] >= 2 * threshold else -values[k],
-                    repr(k),
-                ),
-            )
-    return None
+    """The shown cell to hide next so that `target` gains range.
+
+    Candidates are shown counts above the threshold next to the target, then next to its
+    unpublished neighbours, then next to anything in its group; within a ring the cheapest
+    (by `cost`), preferring a count of at least twice the threshold. The first candidate
+    that actually widens the target's range is taken; if none does, the first of the ring.
+    """
+    ring: set[Key] = {target}
+    rings = [ring]
+    rings.append(ring | {n for n in neighbours[target] if status[n] is not Status.SHOWN})
+    rings.append(_group_of(target, status, neighbours))
+    tried: set[Key] = set()
+    fallback = None
+    for members in rings:
+        candidates = sorted(
+            {
+                other
+                for member in members
+                for other in neighbours[member]
+                if status[other] is Status.SHOWN and values[other] > threshold and other not in tried
+            },
+            key=lambda k: (
+                cost.get(k, 1.0),
+                0 if values[k] >= 2 * threshold else 1,
+                values[k] if values[k] >= 2 * threshold else -values[k],
+                repr(k),
+            ),
+        )
+        for candidate in candidates:
+            tried.add(candidate)
+            fallback = fallback or candidate
+            status[candidate] = Status.HIDDEN
+            try:
+                low, high = feasible_ranges(values, status, relations, bounds, threshold, only=[target])[target]
+            finally:
+                status[candidate] = Status.SHOWN
+            if low < current[0] - _EPS or high > current[1] + _EPS:
+                return candidate
+    return fallback

@@ -1,0 +1,92 @@
+-- Unique people and contacts per partner and calendar month.
+-- Each partner's own reach: a person served by two partners counts for each, and a
+-- headcount-only event counts for its host and for each co-host, so partners do not add
+-- up to the coalition's total (kpis.sql and reach_by_month.sql count each once).
+with params as (
+    select
+        $start::date as start_date,
+        $end::date as end_date,
+        $partners::varchar[] as partners,
+        $languages::varchar[] as languages,
+        $neighborhoods::varchar[] as neighborhoods
+),
+
+engagements_in_scope as (
+    select e.*
+    from engagements as e, params as p
+    where e.engaged_on between p.start_date and p.end_date
+        and (p.partners is null or list_contains(p.partners, e.partner_id))
+        and (p.languages is null or list_contains(p.languages, e.language))
+        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+),
+
+events_in_scope as (
+    select ev.*
+    from events as ev, params as p
+    where ev.event_date between p.start_date and p.end_date
+        and (
+            p.partners is null
+            or list_contains(p.partners, ev.host_partner_id)
+            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
+        )
+        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
+        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+),
+
+-- events without individual records: their headcount is what counts as contacts
+headcount_only_events as (
+    select ev.*
+    from events_in_scope as ev
+    where ev.attendance is not null
+        and not exists (select 1 from engagements as g where g.event_id = ev.event_id)
+),
+
+months as (
+    select unnest(generate_series(
+        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
+    ))::date as month
+    from params as p
+),
+
+engagement_counts as (
+    select
+        partner_id,
+        date_trunc('month', engaged_on)::date as month,
+        count(distinct participant_key) as unique_people,
+        count(*) as engagement_contacts
+    from engagements_in_scope
+    group by all
+),
+
+headcount_by_partner as (
+    select h.partner_id, date_trunc('month', h.event_date)::date as month, sum(h.attendance) as headcount_contacts
+    from (
+        select host_partner_id as partner_id, event_date, attendance from headcount_only_events
+        union all
+        select unnest(co_host_partner_ids), event_date, attendance from headcount_only_events
+    ) as h, params as p
+    where p.partners is null or list_contains(p.partners, h.partner_id)
+    group by all
+),
+
+partner_list as (
+    select pa.partner_id, pa.name as partner_name
+    from partners as pa
+    where pa.partner_id in (select partner_id from engagement_counts union select partner_id from headcount_by_partner)
+),
+
+final as (
+    select
+        m.month,
+        pl.partner_id,
+        pl.partner_name,
+        coalesce(e.unique_people, 0) as unique_people,
+        coalesce(e.engagement_contacts, 0) + coalesce(h.headcount_contacts, 0) as contacts
+    from months as m
+    cross join partner_list as pl
+    left join engagement_counts as e using (partner_id, month)
+    left join headcount_by_partner as h using (partner_id, month)
+)
+
+select * from final
+order by month, partner_id

@@ -1,8 +1,223 @@
-"""languages page (being built in this session)."""
+"""Languages served: in which languages the coalition reached people, how that changes, which
+partner serves which language, and the events offered in each. Every language keeps its own
+row, however few its speakers (this page is internal: small counts are shown as they are).
+
+Queries: kpis, language_reach, language_by_month, language_by_partner, events_by_language.
+"""
 
 import streamlit as st
 
-from impact import ui
+from impact import charts, dashboard, filters, i18n, labels, metrics, ui
+from impact.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
+from impact.i18n import _
 
 ctx = ui.page_setup("languages")
-st.title(ctx.page.title)
+run = ui.runner("internal")
+
+st.title(_("Languages served"))
+ui.demo_banner(run)
+scope = filters.sidebar(run)
+options = metrics.filter_options(run)
+figures = metrics.kpis(scope, run)
+if metrics.is_empty(figures):
+    dashboard.no_data_for_scope(scope, options)
+st.caption(filters.describe(scope, options))
+
+people_label, contacts_label = _("Unique people"), _("Contacts")
+records_only = metrics.MEASURE_BY_KEY["records_only"]
+non_english = metrics.MEASURE_BY_KEY["non_english_share"]
+colors = charts.language_colors(options.languages)
+
+by_language = metrics.language_reach(scope, run)
+by_language = by_language.assign(language_name=labels.relabel(by_language["language"], "language"))
+share = metrics.non_english_share(by_language)
+
+served, other_than_english, _spacer = st.columns([1, 1, 2])
+languages_kpi = metrics.KPI_BY_KEY["languages_served"]
+served.metric(
+    _(languages_kpi.label),
+    i18n.format_number(figures["languages_served"]),
+    help=_(languages_kpi.help),
+    border=True,
+)
+other_than_english.metric(
+    _(non_english.label),
+    "–" if share is None else i18n.format_percent(share),
+    help=_(non_english.help),
+    border=True,
+)
+
+# --- people and contacts by language --------------------------------------------------------
+
+if dashboard.is_empty(by_language, "contacts"):
+    dashboard.nothing_to_show(_("No individual contacts in this period, so there are no languages of contact."))
+else:
+    language_colors = [colors.get(v, charts.NEUTRAL) for v in by_language["language"]]
+    by_language = by_language.assign(
+        contacts_text=[
+            f"{i18n.format_number(c)} ({i18n.format_percent(s)})"
+            for c, s in zip(by_language["contacts"], by_language["share_of_contacts"], strict=True)
+        ]
+    )
+    table_columns = [
+        Column("language_name", _("Language"), TEXT),
+        Column("unique_people", people_label, INTEGER),
+        Column("contacts", contacts_label, INTEGER),
+        Column("share_of_contacts", _("Share of contacts (%)"), PERCENT),
+    ]
+    left, right = st.columns(2)
+    with left:
+        dashboard.chart(
+            charts.ranked_bars(
+                by_language,
+                "language_name",
+                "unique_people",
+                _("Unique people by language"),
+                _("People"),
+                colors=language_colors,
+            ),
+            by_language,
+            table_columns,
+            "language_reach",
+            caption=_("A person whose contacts were in two languages counts in both."),
+        )
+    with right:
+        dashboard.chart(
+            charts.ranked_bars(
+                by_language,
+                "language_name",
+                "contacts",
+                _("Contacts by language, with their share of all contacts"),
+                contacts_label,
+                colors=language_colors,
+                text="contacts_text",
+            ),
+            by_language,
+            table_columns,
+            "language_share",
+            caption=_(records_only.help),
+        )
+
+# --- the trend: a fragment, so switching the measure redraws this chart only --------------
+
+
+@st.fragment
+def trend() -> None:
+    months = metrics.language_by_month(scope, run)
+    if dashboard.is_empty(months, "contacts"):
+        return
+    measure = st.segmented_control(
+        _("Show"),
+        ["share_of_contacts", "unique_people", "contacts"],
+        format_func={
+            "share_of_contacts": _("Share of contacts"),
+            "unique_people": people_label,
+            "contacts": contacts_label,
+        }.get,
+        default="share_of_contacts",
+        required=True,
+        key="languages.trend_measure",
+    )
+    titles = {
+        "share_of_contacts": (_("Each language's share of the month's contacts"), _("Share of contacts")),
+        "unique_people": (_("Unique people by language and month"), _("People")),
+        "contacts": (_("Contacts by language and month"), contacts_label),
+    }
+    names = {v: labels.label("language", v) for v in months["language"].unique()}
+    dashboard.chart(
+        charts.lines_by(
+            months,
+            measure,
+            "language",
+            names,
+            colors,
+            *titles[measure],
+            percent=measure == "share_of_contacts",
+            order=options.languages,
+        ),
+        months.assign(language_name=labels.relabel(months["language"], "language")),
+        [
+            Column("month", _("Month"), MONTH),
+            Column("language_name", _("Language"), TEXT),
+            Column("unique_people", people_label, INTEGER),
+            Column("contacts", contacts_label, INTEGER),
+            Column("share_of_contacts", _("Share of the month's contacts (%)"), PERCENT),
+        ],
+        "language_by_month",
+    )
+    monthly_share = metrics.non_english_share_by_month(months).assign(series="non_english")
+    dashboard.chart(
+        charts.lines_by(
+            monthly_share,
+            "non_english_share",
+            "series",
+            {"non_english": _(non_english.label)},
+            {"non_english": charts.PALETTE[0]},
+            _("Share of contacts in a language other than English, by month"),
+            _("Share of contacts"),
+            percent=True,
+        ),
+        monthly_share,
+        [
+            Column("month", _("Month"), MONTH),
+            Column("contacts", contacts_label, INTEGER),
+            Column("non_english_share", _("Not in English (%)"), PERCENT),
+        ],
+        "non_english_share_by_month",
+        caption=_(non_english.help),
+    )
+
+
+trend()
+
+# --- which partner serves which language ----------------------------------------------------
+
+by_partner = metrics.language_by_partner(scope, run)
+if not dashboard.is_empty(by_partner, "contacts"):
+    by_partner = by_partner.assign(language_name=labels.relabel(by_partner["language"], "language"))
+    dashboard.chart(
+        charts.heatmap(
+            by_partner,
+            x="language_name",
+            y="partner_name",
+            z="share_of_partner_contacts",
+            text="contacts",
+            title=_("Contacts by partner and language (darker: a larger share of the partner's contacts)"),
+            x_order=[labels.label("language", v) for v in options.languages],
+        ),
+        by_partner,
+        [
+            Column("partner_name", _("Partner"), TEXT),
+            Column("language_name", _("Language"), TEXT),
+            Column("unique_people", people_label, INTEGER),
+            Column("contacts", contacts_label, INTEGER),
+            Column("share_of_partner_contacts", _("Share of the partner's contacts (%)"), PERCENT),
+        ],
+        "language_by_partner",
+    )
+
+# --- events offered in each language --------------------------------------------------------
+
+events = metrics.events_by_language(scope, run)
+if dashboard.is_empty(events, "events"):
+    dashboard.nothing_to_show(_("No events with a language were held in this period."))
+else:
+    events = events.assign(language_name=labels.relabel(events["language"], "language"))
+    dashboard.chart(
+        charts.ranked_bars(
+            events,
+            "language_name",
+            "events",
+            _("Events offered in each language"),
+            _("Events"),
+            colors=[colors.get(v, charts.NEUTRAL) for v in events["language"]],
+        ),
+        events,
+        [
+            Column("language_name", _("Language"), TEXT),
+            Column("events", _("Events"), INTEGER),
+            Column("attendance", _("Attendance"), INTEGER),
+        ],
+        "events_by_language",
+        caption=_("An event offered in two languages counts in both."),
+    )

@@ -79,7 +79,7 @@ def assert_glyphs_render(page: Page, selector: str) -> str:
 
 
 def test_impact_page_in_traditional_chinese_shows_chinese_glyphs(tmp_path: Path, start_server, page: Page) -> None:
-    """/impact?lang=zh-Hant: the sidebar, the language switcher and the page title are drawn in Chinese glyphs."""
+    """/impact?lang=zh-Hant: sidebar, switcher and title are drawn in Chinese glyphs, in Traditional forms."""
     server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
     page.goto(server.url + "/impact?lang=zh-Hant")
     wait_for_app(page)
@@ -92,6 +92,20 @@ def test_impact_page_in_traditional_chinese_shows_chinese_glyphs(tmp_path: Path,
     assert page.locator(f"{sidebar} [data-testid='stWidgetLabel']").filter(has_text=language).count() == 1
     assert "lang=zh-Hant" in page.url
     assert_glyphs_render(page, "[data-testid='stMain'] h1")
+    assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+    assert fonts_drawing(page, "[data-testid='stMain'] h1") == {"Noto Sans CJK TC"}  # Traditional forms, not Japanese
+
+
+def fonts_drawing(page: Page, selector: str) -> set[str]:
+    """The font families Chromium actually used for the text of an element (DevTools protocol)."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("DOM.enable")
+    devtools.send("CSS.enable")
+    root = devtools.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = devtools.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = devtools.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    devtools.detach()
+    return {font["familyName"] for font in fonts}
 
 
 def test_the_language_switcher_reloads_the_page_in_the_chosen_language(

@@ -3,7 +3,10 @@
 The choice lives in the URL (`?lang=zh-Hant`), so a link someone copies opens in the
 language they were reading. Without `?lang=`, the language of the session so far, or for
 a new session the browser's language, decides; the URL is then given the `lang` it
-resolved to, so that a copied link carries it too.
+resolved to, so that a copied link carries it too. (Streamlit 1.67's browser side ignores
+a query-parameter change made in a session's very first run: the address bar shows
+`lang` from the next run on, i.e. after the first click. A link with `?lang=` and the
+switcher are not affected.)
 """
 
 from __future__ import annotations

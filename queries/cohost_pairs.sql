@@ -1,0 +1,54 @@
+-- The collaboration network: for each pair of partners, the events they held together
+-- (host and co-host, or two co-hosts). With a partner filter, the pairs are those of the
+-- events a selected partner took part in, so a selected partner's collaborators show too.
+with params as (
+    select
+        $start::date as start_date,
+        $end::date as end_date,
+        $partners::varchar[] as partners,
+        $languages::varchar[] as languages,
+        $neighborhoods::varchar[] as neighborhoods
+),
+
+events_in_scope as (
+    select ev.*
+    from events as ev, params as p
+    where ev.event_date between p.start_date and p.end_date
+        and (
+            p.partners is null
+            or list_contains(p.partners, ev.host_partner_id)
+            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
+        )
+        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
+        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+),
+
+event_partners as (
+    select event_id, host_partner_id as partner_id from events_in_scope
+    union
+    select c.event_id, c.partner_id
+    from event_cohosts as c
+    join events_in_scope using (event_id)
+),
+
+pairs as (
+    select a.partner_id as partner_a, b.partner_id as partner_b, count(*) as events
+    from event_partners as a
+    join event_partners as b on a.event_id = b.event_id and a.partner_id < b.partner_id
+    group by all
+),
+
+final as (
+    select
+        pr.partner_a,
+        pa.name as partner_a_name,
+        pr.partner_b,
+        pb.name as partner_b_name,
+        pr.events
+    from pairs as pr
+    join partners as pa on pa.partner_id = pr.partner_a
+    join partners as pb on pb.partner_id = pr.partner_b
+)
+
+select * from final
+order by events desc, partner_a, partner_b

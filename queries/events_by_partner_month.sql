@@ -1,0 +1,77 @@
+-- Events per partner and calendar month: those it hosted and those it co-hosted. A
+-- co-hosted event counts for each of its partners, so partners add up to more than the
+-- events held.
+with params as (
+    select
+        $start::date as start_date,
+        $end::date as end_date,
+        $partners::varchar[] as partners,
+        $languages::varchar[] as languages,
+        $neighborhoods::varchar[] as neighborhoods
+),
+
+events_in_scope as (
+    select ev.*
+    from events as ev, params as p
+    where ev.event_date between p.start_date and p.end_date
+        and (
+            p.partners is null
+            or list_contains(p.partners, ev.host_partner_id)
+            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
+        )
+        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
+        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+),
+
+-- one row per event and partner that hosted or co-hosted it (of the selected partners)
+partner_events as (
+    select pe.*
+    from (
+        select event_id, event_date, event_type, host_partner_id as partner_id, true as hosted
+        from events_in_scope
+        union all
+        select ev.event_id, ev.event_date, ev.event_type, c.partner_id, false
+        from events_in_scope as ev
+        join event_cohosts as c using (event_id)
+    ) as pe, params as p
+    where p.partners is null or list_contains(p.partners, pe.partner_id)
+),
+
+months as (
+    select unnest(generate_series(
+        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
+    ))::date as month
+    from params as p
+),
+
+partner_list as (
+    select pa.partner_id, pa.name as partner_name
+    from partners as pa, params as p
+    where p.partners is null or list_contains(p.partners, pa.partner_id)
+),
+
+counts as (
+    select
+        partner_id,
+        date_trunc('month', event_date)::date as month,
+        count(*) filter (where hosted) as hosted,
+        count(*) filter (where not hosted) as co_hosted
+    from partner_events
+    group by all
+),
+
+final as (
+    select
+        m.month,
+        pl.partner_id,
+        pl.partner_name,
+        coalesce(c.hosted, 0) + coalesce(c.co_hosted, 0) as events,
+        coalesce(c.hosted, 0) as hosted,
+        coalesce(c.co_hosted, 0) as co_hosted
+    from months as m
+    cross join partner_list as pl
+    left join counts as c using (partner_id, month)
+)
+
+select * from final
+order by month, partner_name

@@ -43,6 +43,8 @@ def _whole_number_ticks(fig: go.Figure) -> None:
         for x, y in zip(trace.x if trace.x is not None else range(len(trace.y)), trace.y, strict=False):
             if y is None or pd.isna(y):
                 continue
+            if float(y) != int(y):
+                return  # shares, not counts
             if stacked and trace.type == "bar":
                 totals[x] = totals.get(x, 0.0) + float(y)
             else:

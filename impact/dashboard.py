@@ -151,6 +151,14 @@ def is_empty(frame: pd.DataFrame, *columns: str) -> bool:
     return frame.empty or all(frame[c].fillna(0).abs().sum() == 0 for c in columns)
 
 
+def share_text(fraction: float) -> str:
+    """A share with one decimal; a share too small to show one (a handful of contacts among a
+    million) reads "<0.1%", never "0.0%"."""
+    if 0 < fraction < 0.0005:
+        return "<" + i18n.format_percent(0.001)
+    return i18n.format_percent(fraction)
+
+
 def month_names() -> list[str]:
     """January to December, abbreviated, in the reader's language (for year-on-year axes)."""
     return [i18n.format_date(pd.Timestamp(2000, month, 1).date(), "MMM") for month in range(1, 13)]

@@ -55,7 +55,7 @@ else:
     language_colors = [colors.get(v, charts.NEUTRAL) for v in by_language["language"]]
     by_language = by_language.assign(
         contacts_text=[
-            f"{i18n.format_number(c)} ({i18n.format_percent(s)})"
+            f"{i18n.format_number(c)} ({dashboard.share_text(s)})"
             for c, s in zip(by_language["contacts"], by_language["share_of_contacts"], strict=True)
         ]
     )

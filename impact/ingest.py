@@ -646,7 +646,10 @@ def process(
         with tempfile.TemporaryDirectory(prefix="impact-ingest-") as tmp:
             csv_path = Path(tmp) / "upload.csv"
             # one kind of line break (files edited on two systems mix them); DuckDB reads one
-            csv_path.write_text(text.replace("\r\n", "\n").replace("\r", "\n"), encoding="utf-8")
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            csv_path.write_text(text, encoding="utf-8")
+            del text, decoded, data  # the file is not held in memory while DuckDB works
             if not run.stage(csv_path, len(header), report.delimiter):
                 report.problems.append(
                     Problem(
@@ -661,6 +664,7 @@ def process(
         run.clean(kind, report.columns)
         report.row_count = cur.execute("select count(*) from cleaned").fetchone()[0]
         empty_rows = cur.execute("select count(*) from staging").fetchone()[0] - report.row_count
+        cur.execute("drop table staging")  # temp tables live in memory; `cleaned` has it all now
         if empty_rows:
             report.warnings.append(
                 Problem(
@@ -678,6 +682,7 @@ def process(
         )
         run.required(kind, set(seen))
         run.type_columns(kind, set(seen))
+        cur.execute("drop table cleaned")  # `typed` has it all now
         tell("Checking ids and references", 0.65)
         run.rows(kind)
         count = cur.execute("select count(*) from problems").fetchone()[0]

@@ -58,6 +58,13 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def partner_tuple(value: object) -> tuple[str, ...] | None:
+    """A stored partners list as a tuple; None (all partners) for a null list, however pandas spells it."""
+    if isinstance(value, str) or not hasattr(value, "__len__") or len(value) == 0:
+        return None
+    return tuple(str(p) for p in value)
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
@@ -160,11 +167,10 @@ def open_link(
     if found.empty:
         return Visit(LinkState.UNKNOWN)
     row = found.iloc[0]
-    partners = row["partners"]
     link = ShareLink(
         int(row["link_id"]),
         str(row["label"]),
-        tuple(partners) if partners is not None and len(partners) else None,
+        partner_tuple(row["partners"]),
         pd.Timestamp(row["start_date"]).date(),
         pd.Timestamp(row["end_date"]).date(),
         pd.Timestamp(row["expires_on"]).date(),

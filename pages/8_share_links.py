@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from impact import i18n, public, shares, ui
+from impact import i18n, metrics, public, shares, ui
 from impact.i18n import _
 
 ctx = ui.page_setup("share_links")
@@ -19,7 +19,9 @@ st.write(
 
 partners = shares.partner_options()
 names = dict(zip(partners["partner_id"], partners["name"], strict=True))
-last_year = date.today().year - 1
+# The period defaults to the data's last complete calendar year (the public page's latest year).
+last_year = public.last_complete_year(metrics.data_extent(ui.runner("internal"))["last_day"], date.today())
+last_year = last_year or date.today().year - 1
 
 with st.form("new_share_link", clear_on_submit=False):
     st.subheader(_("New link"))
@@ -63,7 +65,8 @@ STATES = {"active": _("Active"), "expired": _("Expired"), "revoked": _("Revoked"
 
 
 def _scope(row: pd.Series) -> str:
-    who = ", ".join(names.get(p, p) for p in row["partners"]) if row["partners"] is not None else _("All partners")
+    chosen = shares.partner_tuple(row["partners"])
+    who = ", ".join(names.get(p, p) for p in chosen) if chosen else _("All partners")
     return _("{partners}; {start} to {end}").format(
         partners=who,
         start=i18n.format_date(pd.Timestamp(row["start_date"]).date()),

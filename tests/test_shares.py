@@ -117,6 +117,18 @@ def test_a_director_creates_a_link_on_the_page_and_sees_it_listed(fixture_db: Pa
     assert rows == [("Chinatown Fund", ["HYC"], accounts["director"], hashlib.sha256(token.encode()).hexdigest())]
     listed = at.dataframe[0].value
     assert listed.iloc[0]["Label"] == "Chinatown Fund" and listed.iloc[0]["Times opened"] == 0
+    assert listed.iloc[0]["Scope"].startswith("Harbor Youth Center; ")
+
+
+def test_a_link_for_all_partners_is_listed_and_opens_for_all_partners(fixture_db: Path, accounts: dict) -> None:
+    """A null partners list reads 'All partners' and opens unrestricted."""
+    _, token = _create(fixture_db, partners=None)
+    assert shares.open_link(token, database=fixture_db, today=TODAY).link.partners is None
+    at = _app(accounts["director"])
+    at.run()
+    at.switch_page("pages/8_share_links.py").run()
+    assert not at.exception
+    assert at.dataframe[0].value.iloc[0]["Scope"].startswith("All partners; ")
 
 
 def test_a_director_revokes_a_link_on_the_page(fixture_db: Path, accounts: dict) -> None:

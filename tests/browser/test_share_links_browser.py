@@ -1,0 +1,114 @@
+"""Share links in a real browser: a director makes one, a funder opens it in a fresh browser,
+editing the URL cannot widen it, and revoked or expired links show no data."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page
+
+from impact import db, shares
+from tests.browser.conftest import build_fixture_db, sign_in, wait_for_app
+
+
+def _fresh(browser: Browser) -> Page:
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US").new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def _main_text(page: Page, url: str) -> str:
+    page.goto(url)
+    wait_for_app(page)
+    page.locator("[data-testid='stMain'] h1").first.wait_for()
+    page.wait_for_timeout(500)
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def _headline(page: Page, label: str, index: int) -> str:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=label).nth(index)
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def _data_elements(page: Page) -> int:
+    return page.locator(
+        "[data-testid='stMain'] :is([data-testid='stMetric'], [data-testid='stTable'], .js-plotly-plot)"
+    ).count()
+
+
+def test_a_share_link_is_created_opened_locked_revoked_and_expired(
+    tmp_path: Path, start_server, page: Page, browser: Browser, accounts: dict
+) -> None:
+    """The whole life of a link, as a director and a funder would live it."""
+    path = build_fixture_db(tmp_path / "coalition.duckdb")
+    cur = db.cursor(path)
+    scoped_people = cur.execute(
+        "select count(distinct participant_key) from engagements "
+        "where partner_id = 'HYC' and engaged_on between '2024-01-01' and '2024-12-31'"
+    ).fetchone()[0]
+    all_people = cur.execute(
+        "select count(distinct participant_key) from engagements where engaged_on between '2024-01-01' and '2024-12-31'"
+    ).fetchone()[0]
+    cur.close()
+    _, expired_token = shares.create(
+        "Old grant",
+        None,
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        date.today() - timedelta(days=2),
+        "dir",
+        path,
+        today=date.today() - timedelta(days=10),
+    )
+    db.close(path)
+    assert scoped_people != all_people  # the test would not notice a widened scope otherwise
+    server = start_server(path)
+
+    # A director makes a link for one partner and 2024.
+    sign_in(page, server.url, accounts["director"])
+    _main_text(page, server.url + "/share_links")
+    page.get_by_role("textbox", name="Label").fill("Harbor Fund")
+    page.locator("[data-testid='stMultiSelect']").first.click()
+    page.keyboard.type("Harbor")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    # the period defaults to the data's last complete year, 2024
+    page.get_by_role("button", name="Create link").click()
+    code = page.locator("[data-testid='stCode']").first
+    code.wait_for()
+    url = code.inner_text().strip()
+    assert url.startswith(server.url + "/impact?share=")
+
+    # A funder opens it in a fresh browser: exactly one partner and 2024.
+    funder = _fresh(browser)
+    text = _main_text(funder, url)
+    assert "Prepared for Harbor Fund. Partners: Harbor Youth Center. Period: Jan 1, 2024 to Dec 28, 2024." in text
+    assert _headline(funder, "Unique people reached", 1) == f"{scoped_people:,}"
+
+    # Editing the URL cannot widen it: extra parameters are ignored, a changed token opens nothing.
+    text = _main_text(funder, url + "&partners=HYC,CLA,SSE,VVF,TSN,RBA&start=2015-01-01&end=2030-12-31")
+    assert _headline(funder, "Unique people reached", 1) == f"{scoped_people:,}"
+    token = url.split("share=")[1]
+    text = _main_text(funder, url.replace(token, token[:-1] + ("A" if token[-1] != "A" else "B")))
+    assert "not valid" in text and _data_elements(funder) == 0
+    text = _main_text(funder, server.url + "/impact?share=")
+    assert "not valid" in text and _data_elements(funder) == 0
+
+    # The director sees it listed, opened, and revokes it.
+    _main_text(page, server.url + "/share_links")
+    listing = page.locator("[data-testid='stDataFrame']").first
+    listing.wait_for()
+    page.get_by_role("button", name="Revoke now").click()
+    page.wait_for_timeout(1000)
+    wait_for_app(page)
+    funder_again = _fresh(browser)
+    text = _main_text(funder_again, url)
+    assert "no longer active" in text and _data_elements(funder_again) == 0
+    assert "Harbor Fund" not in text
+
+    # A link past its expiry date opens nothing either.
+    text = _main_text(funder_again, f"{server.url}/impact?share={expired_token}")
+    assert "has expired" in text and _data_elements(funder_again) == 0
+    funder.context.close()
+    funder_again.context.close()

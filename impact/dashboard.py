@@ -6,14 +6,16 @@ Pages decide what to show; this module decides how, so every page reads alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from impact import export, filters, i18n, metrics
+from impact import config, export, filters, i18n, metrics
 from impact.i18n import _
 
 # Column kinds: how a value is shown on the page and written to the CSV.
@@ -65,37 +67,95 @@ def kpi_cards(
             )
 
 
-def chart(
-    figure: go.Figure,
+@dataclass(frozen=True)
+class Rendered:
+    """What a chart or table puts on the page, built once per data, scope and language."""
+
+    figure: go.Figure | None
+    table: pd.DataFrame
+    csv: bytes
+
+
+@st.cache_data(show_spinner=False)
+def _data_generation() -> str:
+    """A token that changes whenever the cached data is cleared (ui.data_changed after an upload or
+    an undo), so that rendered charts of the data before are never shown again."""
+    return uuid.uuid4().hex
+
+
+@st.cache_resource(ttl=3600, max_entries=256, show_spinner=False)
+def _rendered(
+    generation: str,
+    database: str,
+    name: str,
+    scope: tuple[tuple[str, Any], ...],
+    variant: str,
+    language: str,
+    _figure: Callable[[], go.Figure] | None,
+    _frame: pd.DataFrame,
+    _columns: Sequence[Column],
+) -> Rendered:
+    """Build a chart's figure, table and CSV once; every later view of the same data, scope and
+    language reuses them (the objects are shared between sessions and never changed)."""
+    shown = display_frame(_frame, _columns)
+    return Rendered(figure=_figure() if _figure else None, table=shown, csv=export.safe_csv(shown))
+
+
+def _render(
+    name: str,
+    scope: metrics.Scope,
+    figure: Callable[[], go.Figure] | None,
     frame: pd.DataFrame,
     columns: Sequence[Column],
-    file_name: str,
+    variant: str,
+) -> Rendered:
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in scope.params().items()))
+    database = str(config.db_path())
+    return _rendered(_data_generation(), database, name, key, variant, i18n.current(), figure, frame, columns)
+
+
+def chart(
+    name: str,
+    scope: metrics.Scope,
+    figure: Callable[[], go.Figure],
+    frame: pd.DataFrame,
+    columns: Sequence[Column],
     caption: str | None = None,
+    variant: str = "",
 ) -> None:
-    """A chart, an optional caption, and the numbers behind it with their CSV download."""
-    st.plotly_chart(figure, width="stretch", key=f"chart.{file_name}", config={"displaylogo": False})
+    """A chart, an optional caption, and the numbers behind it with their CSV download.
+
+    `name` names the result (and the CSV file); `figure` builds the chart from `frame`, which
+    is the result of `scope`'s query; `variant` tells apart two charts of one result (the
+    measure a toggle chose). Built once, then reused while the data stays the same.
+    """
+    rendered = _render(name, scope, figure, frame, columns, variant)
+    st.plotly_chart(rendered.figure, width="stretch", key=f"chart.{name}", config={"displaylogo": False})
     if caption:
         st.caption(caption)
     with st.expander(_("The numbers behind this chart"), icon=":material/table:"):
-        table(frame, columns, file_name)
+        _show_table(rendered, columns, name)
 
 
-def table(frame: pd.DataFrame, columns: Sequence[Column], file_name: str) -> None:
+def table(name: str, scope: metrics.Scope, frame: pd.DataFrame, columns: Sequence[Column]) -> None:
     """A table as people read it (labelled headers, separators, one-decimal percentages) and a
     CSV of exactly that table, with spreadsheet formulas neutralised."""
-    shown = display_frame(frame, columns)
+    _show_table(_render(name, scope, None, frame, columns, ""), columns, name)
+
+
+def _show_table(rendered: Rendered, columns: Sequence[Column], name: str) -> None:
     st.dataframe(
-        shown,
+        rendered.table,
         hide_index=True,
         width="stretch",
         column_config={c.label: _column_config(c) for c in columns if _column_config(c) is not None},
     )
     st.download_button(
         _("Download CSV"),
-        export.safe_csv(shown),
-        file_name=f"{file_name}.csv",
+        rendered.csv,
+        file_name=f"{name}.csv",
         mime="text/csv",
-        key=f"download.{file_name}",
+        key=f"download.{name}",
         icon=":material/download:",
         on_click="ignore",
     )

@@ -34,7 +34,9 @@ dashboard.kpi_cards(now, before, trend, previous)
 people, contacts = metrics.KPI_BY_KEY["unique_people"], metrics.KPI_BY_KEY["contacts"]
 reach = metrics.reach_by_month(scope, run)
 dashboard.chart(
-    charts.monthly_reach(
+    "reach_by_month",
+    scope,
+    lambda: charts.monthly_reach(
         reach,
         title=_("Unique people and contacts by month"),
         people=_("Unique people"),
@@ -47,7 +49,6 @@ dashboard.chart(
         Column("unique_people", _("Unique people"), INTEGER),
         Column("contacts", _("Contacts"), INTEGER),
     ],
-    "reach_by_month",
     caption=_("A person seen in two months counts once in each. {people} {contacts}").format(
         people=_(people.help), contacts=_(contacts.help)
     ),
@@ -59,7 +60,9 @@ if dashboard.is_empty(split, "new_people", "returning_people"):
     dashboard.nothing_to_show(_("No individual contacts in this period, so there are no new or returning people."))
 else:
     dashboard.chart(
-        charts.new_vs_returning(
+        "new_vs_returning_by_month",
+        scope,
+        lambda: charts.new_vs_returning(
             split,
             title=_("New and returning people by month"),
             new=_(new.label),
@@ -72,6 +75,5 @@ else:
             Column("new_people", _(new.label), INTEGER),
             Column("returning_people", _(returning.label), INTEGER),
         ],
-        "new_vs_returning_by_month",
         caption=f"{_(new.label)}: {_(new.help)} {_(returning.label)}: {_(returning.help)}",
     )

@@ -64,7 +64,9 @@ def by_partner() -> None:
     }[measure]
     names = dict(zip(frame["partner_id"], frame["partner_name"], strict=False))
     dashboard.chart(
-        charts.lines_by(
+        "reach_by_partner_month",
+        scope,
+        lambda: charts.lines_by(
             frame,
             measure,
             "partner_id",
@@ -80,8 +82,8 @@ def by_partner() -> None:
             Column("unique_people", people_label, INTEGER),
             Column("contacts", contacts_label, INTEGER),
         ],
-        "reach_by_partner_month",
         caption=_(partner_reach.help),
+        variant=measure,
     )
 
 
@@ -97,7 +99,9 @@ with left:
     else:
         channels = channels.assign(channel_name=labels.relabel(channels["channel"], "channel"))
         dashboard.chart(
-            charts.paired_bars(
+            "reach_by_channel",
+            scope,
+            lambda: charts.paired_bars(
                 channels,
                 "channel_name",
                 [("unique_people", people_label), ("contacts", contacts_label)],
@@ -110,7 +114,6 @@ with left:
                 Column("unique_people", people_label, INTEGER),
                 Column("contacts", contacts_label, INTEGER),
             ],
-            "reach_by_channel",
             caption=_(records_only.help),
         )
 with right:
@@ -120,7 +123,9 @@ with right:
     else:
         ages = ages.assign(age_group_name=labels.relabel(ages["age_group"], "age_group"))
         dashboard.chart(
-            charts.paired_bars(
+            "reach_by_age_group",
+            scope,
+            lambda: charts.paired_bars(
                 ages,
                 "age_group_name",
                 [("unique_people", people_label), ("contacts", contacts_label)],
@@ -133,7 +138,6 @@ with right:
                 Column("unique_people", people_label, INTEGER),
                 Column("contacts", contacts_label, INTEGER),
             ],
-            "reach_by_age_group",
             caption=_(records_only.help),
         )
 
@@ -145,7 +149,9 @@ if dashboard.is_empty(places, "contacts"):
 else:
     places = places.assign(neighborhood_name=labels.relabel(places["neighborhood"], "neighborhood"))
     dashboard.chart(
-        charts.ranked_bars(
+        "reach_by_neighborhood",
+        scope,
+        lambda: charts.ranked_bars(
             places,
             "neighborhood_name",
             "unique_people",
@@ -159,7 +165,6 @@ else:
             Column("unique_people", people_label, INTEGER),
             Column("contacts", contacts_label, INTEGER),
         ],
-        "reach_by_neighborhood",
         caption=_(
             "A person reached in two neighborhoods counts in each. The table also gives contacts, which "
             "include the headcount of events without individual records, in the event's neighborhood."
@@ -179,7 +184,9 @@ if dashboard.is_empty(so_far, "cumulative_people"):
     )
 else:
     dashboard.chart(
-        charts.cumulative_by_year(
+        "cumulative_reach",
+        scope,
+        lambda: charts.cumulative_by_year(
             so_far,
             dashboard.month_names(),
             _("Unique people reached so far in {year}, with {previous} for comparison").format(
@@ -192,7 +199,6 @@ else:
             Column("month", _("Month"), MONTH),
             Column("cumulative_people", _(cumulative.label), INTEGER),
         ],
-        "cumulative_reach",
         caption=_(cumulative.help)
         + " "
         + _("{year} runs to {end}, the end of the chosen period.").format(
@@ -207,7 +213,9 @@ if dashboard.is_empty(returns, "new_people"):
 else:
     returns = returns.assign(window=returns["complete"].map({True: _("Yes"), False: _("No")}))
     dashboard.chart(
-        charts.return_share(
+        "return_within_90_days",
+        scope,
+        lambda: charts.return_share(
             returns,
             _("Share of new people who came back within 90 days, by month of first contact"),
             _("Came back"),
@@ -222,6 +230,5 @@ else:
             Column("share_returned", _("Share that came back (%)"), PERCENT),
             Column("window", _("90 days over"), TEXT),
         ],
-        "return_within_90_days",
         caption=_(came_back.help),
     )

@@ -68,7 +68,9 @@ else:
     left, right = st.columns(2)
     with left:
         dashboard.chart(
-            charts.ranked_bars(
+            "language_reach",
+            scope,
+            lambda: charts.ranked_bars(
                 by_language,
                 "language_name",
                 "unique_people",
@@ -78,12 +80,13 @@ else:
             ),
             by_language,
             table_columns,
-            "language_reach",
             caption=_("A person whose contacts were in two languages counts in both."),
         )
     with right:
         dashboard.chart(
-            charts.ranked_bars(
+            "language_share",
+            scope,
+            lambda: charts.ranked_bars(
                 by_language,
                 "language_name",
                 "contacts",
@@ -94,7 +97,6 @@ else:
             ),
             by_language,
             table_columns,
-            "language_share",
             caption=_(records_only.help),
         )
 
@@ -125,7 +127,9 @@ def trend() -> None:
     }
     names = {v: labels.label("language", v) for v in months["language"].unique()}
     dashboard.chart(
-        charts.lines_by(
+        "language_by_month",
+        scope,
+        lambda: charts.lines_by(
             months,
             measure,
             "language",
@@ -143,11 +147,13 @@ def trend() -> None:
             Column("contacts", contacts_label, INTEGER),
             Column("share_of_contacts", _("Share of the month's contacts (%)"), PERCENT),
         ],
-        "language_by_month",
+        variant=measure,
     )
     monthly_share = metrics.non_english_share_by_month(months).assign(series="non_english")
     dashboard.chart(
-        charts.lines_by(
+        "non_english_share_by_month",
+        scope,
+        lambda: charts.lines_by(
             monthly_share,
             "non_english_share",
             "series",
@@ -163,7 +169,6 @@ def trend() -> None:
             Column("contacts", contacts_label, INTEGER),
             Column("non_english_share", _("Not in English (%)"), PERCENT),
         ],
-        "non_english_share_by_month",
         caption=_(non_english.help),
     )
 
@@ -176,7 +181,9 @@ by_partner = metrics.language_by_partner(scope, run)
 if not dashboard.is_empty(by_partner, "contacts"):
     by_partner = by_partner.assign(language_name=labels.relabel(by_partner["language"], "language"))
     dashboard.chart(
-        charts.heatmap(
+        "language_by_partner",
+        scope,
+        lambda: charts.heatmap(
             by_partner,
             x="language_name",
             y="partner_name",
@@ -193,7 +200,6 @@ if not dashboard.is_empty(by_partner, "contacts"):
             Column("contacts", contacts_label, INTEGER),
             Column("share_of_partner_contacts", _("Share of the partner's contacts (%)"), PERCENT),
         ],
-        "language_by_partner",
     )
 
 # --- events offered in each language --------------------------------------------------------
@@ -204,7 +210,9 @@ if dashboard.is_empty(events, "events"):
 else:
     events = events.assign(language_name=labels.relabel(events["language"], "language"))
     dashboard.chart(
-        charts.ranked_bars(
+        "events_by_language",
+        scope,
+        lambda: charts.ranked_bars(
             events,
             "language_name",
             "events",
@@ -218,6 +226,5 @@ else:
             Column("events", _("Events"), INTEGER),
             Column("attendance", _("Attendance"), INTEGER),
         ],
-        "events_by_language",
         caption=_("An event offered in two languages counts in both."),
     )

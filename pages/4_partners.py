@@ -53,6 +53,8 @@ freshness = freshness.assign(
     gap_list=[", ".join(m.strftime("%Y-%m") for m in months) for months in freshness["gap_months"]]
 )
 dashboard.table(
+    "partner_freshness",
+    scope,
     freshness,
     [
         Column("partner_name", _("Partner"), TEXT),
@@ -63,12 +65,13 @@ dashboard.table(
         Column("months_without_data", _("Months without data in the period"), INTEGER),
         Column("gap_list", _("Which months"), TEXT),
     ],
-    "partner_freshness",
 )
 st.caption(_(gap.help) + " " + _("The dates are over all data; only the partner filter applies to this section."))
 if not activity.empty:
     dashboard.chart(
-        charts.data_calendar(
+        "partner_activity_by_month",
+        scope,
+        lambda: charts.data_calendar(
             activity,
             _("Contacts and events per partner and month (vermillion: no data)"),
             has_data=_("Data"),
@@ -84,7 +87,6 @@ if not activity.empty:
             Column("events", events_label, INTEGER),
             Column("gap_text", _(gap.label), TEXT),
         ],
-        "partner_activity_by_month",
     )
 
 # --- events ---------------------------------------------------------------------------------
@@ -96,7 +98,9 @@ if dashboard.is_empty(by_month, "events"):
     dashboard.nothing_to_show(_("No events were held in this period."))
 else:
     dashboard.chart(
-        charts.heatmap(
+        "events_by_partner_month",
+        scope,
+        lambda: charts.heatmap(
             by_month,
             x="month",
             y="partner_name",
@@ -112,13 +116,14 @@ else:
             Column("hosted", _("Hosted"), INTEGER),
             Column("co_hosted", _("Co-hosted"), INTEGER),
         ],
-        "events_by_partner_month",
         caption=_(per_partner.help),
     )
     by_type = metrics.events_by_partner_type(scope, run)
     type_names = {t: labels.label("event_type", t) for t in by_type["event_type"].unique()}
     dashboard.chart(
-        charts.stacked_bars(
+        "events_by_partner_type",
+        scope,
+        lambda: charts.stacked_bars(
             by_type,
             x="partner_name",
             y="events",
@@ -135,7 +140,6 @@ else:
             Column("event_type_name", _("Event type"), TEXT),
             Column("events", events_label, INTEGER),
         ],
-        "events_by_partner_type",
         caption=_(per_partner.help),
     )
 
@@ -154,7 +158,9 @@ if pairs.empty:
 else:
     nodes = collaboration.partners
     dashboard.chart(
-        charts.network(
+        "cohost_pairs",
+        scope,
+        lambda: charts.network(
             nodes.assign(events=nodes["joint_events"]),
             pairs,
             colors,
@@ -167,7 +173,6 @@ else:
             Column("partner_b_name", _("With partner"), TEXT),
             Column("events", _("Events held together"), INTEGER),
         ],
-        "cohost_pairs",
         caption=_("The size of a partner's circle is the number of events it held together with others."),
     )
 
@@ -182,7 +187,9 @@ else:
     names = dict(zip(meetings["partner_id"].dropna(), meetings["partner_name"].dropna(), strict=True))
     held_meetings = meetings.dropna(subset=["partner_id"])
     dashboard.chart(
-        charts.stacked_bars(
+        "officials_meetings_by_month",
+        scope,
+        lambda: charts.stacked_bars(
             held_meetings,
             x="month",
             y="meetings",
@@ -200,6 +207,5 @@ else:
             Column("partner_name", _("Hosting partner"), TEXT),
             Column("meetings", _("Meetings"), INTEGER),
         ],
-        "officials_meetings_by_month",
         caption=_(officials.help) + " " + _("Each meeting counts once, for its host."),
     )

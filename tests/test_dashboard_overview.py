@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from impact import auth, filters, metrics
-from tests import dashboards
+from impact import auth, filters, ingest, metrics, ui
+from tests import builders, dashboards
 from tests.dashboards import (
     DEFAULT_START,
     LAST_DAY,
@@ -175,3 +175,22 @@ def test_the_period_caption_states_the_days_compared(as_director: Path) -> None:
     scope = filters.to_scope(filters.FilterState(period="last-year"), filters.DataSpan(date(2023, 1, 1), LAST_DAY))
     assert (scope.start, scope.end) == (date(2023, 1, 1), date(2023, 12, 31))
     assert "Jan 1, 2023 to Dec 31, 2023, compared with the 365 days before." in captions
+
+
+def test_charts_and_cards_are_refreshed_after_an_upload(empty_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cached results and drawn charts are reused until data changes; after an upload they show it."""
+    dashboards.build_coalition(empty_db)
+    monkeypatch.setattr(auth, "current_user", lambda: dashboards.DIRECTOR)
+    ui.data_changed()
+    at = open_page("overview")
+    people = int(metric_values(at)["Unique people reached"].replace(",", ""))
+    december = by_month(figures(at)["Unique people and contacts by month"], "Unique people")["2024-12"]
+    rows = [builders.ENGAGEMENT_HEADER, builders.engagement(1, day=date(2024, 12, 27), partner="HYC", person="new-1")]
+    report = ingest.process(builders.csv_bytes(rows), "late.csv", database=empty_db, by="test", store=True)
+    assert report.ok, [str(p) for p in report.problems]
+    at.run()
+    assert metric_values(at)["Unique people reached"] == f"{people:,}"  # still the cached view
+    ui.data_changed()  # what the upload page does after a load
+    at.run()
+    assert metric_values(at)["Unique people reached"] == f"{people + 1:,}"
+    assert by_month(figures(at)["Unique people and contacts by month"], "Unique people")["2024-12"] == december + 1

@@ -189,7 +189,7 @@ def current_user() -> User:
             if user is not None:
                 state[SESSION_KEY] = {"name": user.name, "iat": float(claims["iat"])}
                 return user
-    if sso_configured() and st.user.is_logged_in:
+    if sso_configured() and st.user.get("is_logged_in", False):
         email = st.user.get("email")
         role = sso_role(email, _secrets_section("impact").get("sso_roles") or {})
         return User(str(email), role, "sso")

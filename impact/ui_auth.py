@@ -32,7 +32,8 @@ def sign_in_form() -> None:
             _failure_message(result)
     if auth.sso_configured():
         st.caption(_("Or use the coalition's single sign-on:"))
-        st.button(_("Sign in with single sign-on"), on_click=st.login, key=f"{FORM_KEY}_sso")
+        if st.button(_("Sign in with single sign-on"), key=f"{FORM_KEY}_sso"):
+            st.login()  # the provider's page; the role then comes from [impact.sso_roles]
 
 
 def _failure_message(result: users.SignInResult) -> None:

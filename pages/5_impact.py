@@ -72,7 +72,7 @@ if scope is None:
     st.stop()
 
 limit = public.threshold()
-audience = f"public:{scope}"  # a share link's scope is part of every cache key
+audience = f"public:{ctx.user.role}:{scope}"  # the viewer's role and a share link's scope key every cache entry
 report = _report(scope, limit, str(config.db_path()), audience, ui.runner(audience))
 small = f"<{limit + 1}"
 

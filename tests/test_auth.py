@@ -178,3 +178,24 @@ def test_repeated_wrong_passwords_lock_the_account_on_the_page(
     assert "locked until" in at.error[0].value
     assert _shown_data(at) == 0
     assert users.UserStore().get(accounts["director"]).locked_until is not None
+
+
+def test_the_single_sign_on_button_appears_only_when_secrets_configure_it(fixture_db: Path, accounts: dict) -> None:
+    """With an [auth] section in secrets.toml the sign-in page offers st.login; without it, only local accounts."""
+    plain = _app()
+    plain.run()
+    plain.switch_page("pages/0_signin.py").run()
+    assert not [b for b in plain.button if "single sign-on" in b.label]
+    with_sso = _app()
+    with_sso.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://accounts.example/.well-known/openid-configuration",
+    }
+    with_sso.run()
+    with_sso.switch_page("pages/0_signin.py").run()
+    assert not with_sso.exception
+    assert [b for b in with_sso.button if b.label == "Sign in with single sign-on"]
+    assert len(with_sso.text_input) == 2  # local accounts still work beside it

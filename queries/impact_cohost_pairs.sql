@@ -40,5 +40,6 @@ final as (
     group by all
 )
 
+-- by name, never by count: an order by count would rank the suppressed counts
 select * from final
-order by events desc, partner_a_name, partner_b_name
+order by partner_a_name, partner_b_name

@@ -38,5 +38,6 @@ final as (
     group by year, language
 )
 
+-- by name, never by count: an order by count would rank the suppressed counts
 select * from final
-order by year, people desc, language
+order by year, language

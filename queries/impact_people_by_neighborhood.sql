@@ -42,5 +42,6 @@ final as (
     group by year, neighborhood
 )
 
+-- by name, never by count: an order by count would rank the suppressed counts
 select * from final
-order by year, people desc, neighborhood
+order by year, neighborhood

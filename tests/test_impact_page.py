@@ -250,3 +250,13 @@ def test_the_method_note_states_the_threshold_in_force(small_groups_db: Path, mo
     at.selectbox(key="impact_year").select(2023).run()
     assert "'<21'" in " ".join(m.value for m in at.markdown)
     assert "<21" in _tables(at)[1]["People"].tolist()
+
+
+def test_tables_are_in_name_order_so_suppressed_counts_are_not_ranked(small_groups_db: Path) -> None:
+    """An order by count would tell which "<11" is bigger; rows are alphabetical instead."""
+    at = _app()
+    at.run()
+    at.selectbox(key="impact_year").select(2023).run()
+    for table in _tables(at)[1:]:
+        names = [str(n) for n in table.index]
+        assert names == sorted(names), table.index.name

@@ -178,14 +178,12 @@ def _partner_id(text: str) -> Normalised:
     return text, None, None
 
 
-def _normaliser(kind: str, col: contract.Column, key: bytes) -> Callable[[str], Normalised] | None:
+def _normaliser(kind: str, col: contract.Column) -> Callable[[str], Normalised] | None:
     """How the distinct values of one column are checked, or None for plain text."""
     if col.type == "date":
         return parse_date
     if col.type == "integer":
         return parse_count
-    if col.type == "person":
-        return lambda text: (pseudonym.participant_key(key, text), None, None)
     if col.type == "category":
         return _category(contract.LOOKUPS[col.name], col.choices)
     if col.type == "open":
@@ -217,9 +215,7 @@ def _mapping_frame(col: contract.Column, rows: Iterable[tuple[str, Normalised]])
         values.append(value)
         errors.append(error)
         warnings.append(warning)
-    if col.type == "person":
-        value_series = pd.Series(values, dtype="uint64")
-    elif col.type == "integer":
+    if col.type == "integer":
         value_series = pd.Series(values, dtype="Int64")
     elif col.type == "date":
         value_series = pd.Series(values, dtype="object").astype("string")
@@ -347,7 +343,19 @@ class _Run:
         """`typed`: the rows as they will be stored; problems and warnings per value."""
         joins, select = [], ["c.line"]
         for col in contract.COLUMNS[kind]:
-            normaliser = _normaliser(kind, col, self.key) if col.name in present else None
+            if col.type == "person" and col.name in present:
+                # the keyed hash of each distinct id, in SQL: set-based, parallel, and no Python loop
+                table = f"map_{col.name}"
+                self.sql(
+                    f"""create or replace temp table {table} as
+                    select raw, {pseudonym.sql_expression("raw")} as value
+                    from (select distinct {col.name} as raw from cleaned where {col.name} is not null)""",
+                    pseudonym.sql_parameters(self.key),
+                )
+                joins.append(f"left join {table} on {table}.raw = c.{col.name}")
+                select.append(f"{table}.value as {col.name}")
+                continue
+            normaliser = _normaliser(kind, col) if col.name in present else None
             if normaliser is None:
                 # an absent column still gets its stored type (a list stays a list)
                 absent = f"null::{_SQL_TYPES.get(col.type, 'varchar')} as {col.name}"

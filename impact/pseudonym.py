@@ -34,3 +34,23 @@ def participant_key(key: bytes, participant_id: str) -> int:
     """
     digest = hmac.new(key, participant_id.encode("utf-8"), hashlib.sha256).digest()
     return int.from_bytes(digest[:8], "big")
+
+
+def sql_expression(column: str) -> str:
+    """participant_key() as a DuckDB expression over a text column, for a whole file at once.
+
+    HMAC-SHA256 is SHA-256(key ^ opad || SHA-256(key ^ ipad || message)); the two pads come
+    in as the parameters of sql_parameters(key), never as text of the statement.
+    """
+    inner = f"unhex(sha256($hmac_ipad || encode({column})))"
+    return f"('0x' || left(sha256($hmac_opad || {inner}), 16))::ubigint"
+
+
+def sql_parameters(key: bytes) -> dict[str, bytes]:
+    block = key.ljust(64, b"\0")  # keys are 32 bytes, shorter than SHA-256's 64-byte block
+    if len(key) > 64:
+        raise ValueError("an HMAC key longer than one block would have to be hashed first")
+    return {
+        "hmac_ipad": bytes(b ^ 0x36 for b in block),
+        "hmac_opad": bytes(b ^ 0x5C for b in block),
+    }

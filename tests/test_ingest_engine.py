@@ -596,3 +596,15 @@ def test_a_damaged_key_file_is_refused_rather_than_replaced(empty_db: Path) -> N
     with pytest.raises(ValueError, match="damaged"):
         builders.load_base(empty_db)
     assert key_file.read_text() == "abcd\n"
+
+
+@pytest.mark.parametrize(
+    "raw", ["p1", "陳大文-001", "x,y;\"z'", " spaced ", "Ñandú", "a" * 200, "😀", "line\nbreak", "0"]
+)
+def test_the_sql_keyed_hash_equals_python_hmac(empty_db: Path, raw: str) -> None:
+    """The engine hashes ids in SQL; for any text it gives the first 64 bits of HMAC-SHA256, as Python does."""
+    key = bytes(range(32))
+    statement = f"select {pseudonym.sql_expression('$raw')} as k"
+    stored = db.run_sql(statement, {"raw": raw, **pseudonym.sql_parameters(key)}, db=empty_db)["k"][0]
+    assert int(stored) == pseudonym.participant_key(key, raw)
+    assert int(stored) == int.from_bytes(hmac.new(key, raw.encode(), hashlib.sha256).digest()[:8], "big")

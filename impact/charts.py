@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from impact import vocab
+from impact import i18n, vocab
 
 # Okabe-Ito: distinguishable with the common kinds of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -134,6 +134,14 @@ def event_type_colors() -> dict[str, str]:
 
 
 # --- builders ------------------------------------------------------------------------------
+
+
+FEW_MONTHS = 18  # up to this many monthly cells in a row, each can show its number
+
+
+def _month_labels(months: pd.Series) -> pd.Series:
+    """Months as the reader names them (Mar 2024, 2024年3月), for charts with a column per month."""
+    return pd.Series([i18n.format_date(pd.Timestamp(m).date(), "month_short") for m in months], index=months.index)
 
 
 def _months(fig: go.Figure, months: pd.Series) -> None:
@@ -297,7 +305,7 @@ def heatmap(
     """A grid coloured by `z` (light to dark), each cell labelled with `text` (or `z`); columns in
     `x_order` when given (so languages stand in the same order on every chart)."""
     if x_is_month:  # one labelled column per month, every month named
-        frame = frame.assign(**{x: pd.to_datetime(frame[x]).dt.strftime("%b %Y")})
+        frame = frame.assign(**{x: _month_labels(frame[x])})
     grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", sort=False, fill_value=0)
     if x_order is not None:
         grid = grid.reindex(columns=[c for c in x_order if c in grid.columns])
@@ -310,7 +318,7 @@ def heatmap(
             x=list(grid.columns),
             y=list(grid.index),
             text=[[cell.format(v) for v in row] for row in labels.to_numpy()],
-            texttemplate="%{text}",
+            texttemplate="%{text}" if len(grid.columns) <= 2 * FEW_MONTHS else "",
             colorscale=SEQUENTIAL,
             showscale=False,
             xgap=2,
@@ -338,20 +346,24 @@ def data_calendar(
     status = frame.assign(
         code=frame["gap"].map({True: 2, False: 1}).where(frame["expected"], 0),
         total=frame["contacts"] + frame["events"],
-        month=pd.to_datetime(frame["month"]).dt.strftime("%b %Y"),
+        month=_month_labels(frame["month"]),
     )
     grid = status.pivot_table(index="partner_name", columns="month", values="code", aggfunc="max", sort=False)
     totals = status.pivot_table(index="partner_name", columns="month", values="total", aggfunc="sum", sort=False)
     totals = totals.reindex(index=grid.index, columns=grid.columns)
+    roomy = len(grid.columns) <= FEW_MONTHS  # with more months a cell has room for a mark only
     text = [
         [
-            gap_text if code == 2 else (f"{int(total):,}" if total else "")
+            (gap_text if roomy else "!") if code == 2 else (f"{int(total):,}" if total and roomy else "")
             for code, total in zip(codes, sums, strict=True)
         ]
         for codes, sums in zip(grid.to_numpy(), totals.to_numpy(), strict=True)
     ]
     names = {0: not_expected, 1: has_data, 2: gap}
-    hover = [[names[int(code)] for code in codes] for codes in grid.to_numpy()]
+    hover = [
+        [f"{names[int(code)]} {int(total):,}" for code, total in zip(codes, sums, strict=True)]
+        for codes, sums in zip(grid.to_numpy(), totals.fillna(0).to_numpy(), strict=True)
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
@@ -373,7 +385,7 @@ def data_calendar(
             showscale=False,
             xgap=2,
             ygap=2,
-            hovertemplate="%{y} · %{x}: %{customdata} %{text}<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>",
         )
     )
     fig.update_layout(

@@ -80,7 +80,7 @@ def monthly_reach(frame: pd.DataFrame, *, title: str, people: str, contacts: str
         line={"color": PALETTE[1], "width": 2},
         hovertemplate="%{y:,d}",
     )
-    fig.update_xaxes(dtick="M1" if len(frame) <= 13 else None, tickformat="%b %Y")
+    _months(fig, frame["month"])
     return _layout(fig, title, y_title)
 
 
@@ -145,8 +145,9 @@ def _month_labels(months: pd.Series) -> pd.Series:
 
 
 def _months(fig: go.Figure, months: pd.Series) -> None:
-    """A calendar-month x axis: every month labelled when there are few, else plotly's choice."""
-    fig.update_xaxes(dtick="M1" if months.nunique() <= 13 else None, tickformat="%b %Y")
+    """A calendar-month x axis with month names in the reader's language (plotly's are English)."""
+    values, text = i18n.month_ticks(pd.Timestamp(m).date() for m in months if pd.notna(m))
+    fig.update_xaxes(tickvals=values, ticktext=text)
 
 
 def _bar_height(rows: int) -> int:

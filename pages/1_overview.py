@@ -75,5 +75,10 @@ else:
             Column("new_people", _(new.label), INTEGER),
             Column("returning_people", _(returning.label), INTEGER),
         ],
-        caption=f"{_(new.label)}: {_(new.help)} {_(returning.label)}: {_(returning.help)}",
+        caption=_("{new}: {new_definition} {returning}: {returning_definition}").format(
+            new=_(new.label),
+            new_definition=_(new.help),
+            returning=_(returning.label),
+            returning_definition=_(returning.help),
+        ),
     )

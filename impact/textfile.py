@@ -197,7 +197,7 @@ def detect_delimiter(text: str) -> str:
     sample = "\n".join(sample_lines)
     best, best_fields = ",", 0
     for delim in DELIMITERS:
-        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delim) if r]
+        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delim) if r]
         if not rows or len(rows[0]) < 2:
             continue
         width = len(rows[0])
@@ -211,6 +211,6 @@ def detect_delimiter(text: str) -> str:
 
 
 def read_header(text: str, delimiter: str) -> list[str]:
-    for row in csv.reader(io.StringIO(text[:65536]), delimiter=delimiter):
+    for row in csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter):
         return [cell.strip() for cell in row]
     return []

@@ -324,3 +324,30 @@ def test_events_files_round_trip_and_one_bad_value_is_found(
     refused = ingest.process(builders.csv_bytes(bad, delimiter), "ev-bad.csv", database=path, store=True)
     assert (line, column) in [(p.line, p.column) for p in refused.problems], [str(p) for p in refused.problems]
     assert sql(path, "select count(*) from events where event_id like 'G%'") == [(0,)]
+
+
+messy_text = st.lists(
+    st.sampled_from([*'ab1,;\t"\n\r -/NA\x00é廣東話', "2024-01-02", "HYC", "English"]), max_size=200
+).map("".join)
+
+
+@SETTINGS
+@given(
+    body=messy_text,
+    with_header=st.booleans(),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030"]),
+    store=st.booleans(),
+)
+def test_any_text_gives_a_report_never_an_exception(
+    body: str, with_header: bool, encoding: str, store: bool, base_db: Path
+) -> None:
+    """Whatever bytes arrive (stray quotes, lone carriage returns, NUL), the engine answers with a report."""
+    text = (",".join(builders.ENGAGEMENT_HEADER) + "\n" if with_header else "") + body
+    report = ingest.process(text.encode(encoding), "messy.csv", database=base_db, store=store, today=TODAY)
+    try:
+        assert report.ok or report.problems, "a rejected file must say why"
+        if not report.ok:
+            assert sql(base_db, "select count(*) from engagements") == [(0,)]
+    finally:
+        if report.batch_id is not None:
+            ingest.undo_batch(report.batch_id, database=base_db)

@@ -26,6 +26,7 @@ SPANISH = (
     "E1,2024-01-02,HYC,José Muñoz,Español,Mission,Educación para niños\n"
     "E2,2024-01-03,CLA,María Pérez,Español,Excelsior,Asesoría “legal” – señora\n"
 )
+HEADER_ROW = builders.ENGAGEMENT_HEADER
 CHINESE_HEADER = "日期,機構編號,參加者編號,語言,記錄編號\n2024-01-02,HYC,陳大文,廣東話,E1\n"
 
 
@@ -177,3 +178,13 @@ def test_quoted_values_with_delimiters_and_line_breaks_are_stored_whole(empty_db
     report = ingest.process(builders.csv_bytes(rows, delimiter), "q.csv", database=empty_db, store=True)
     assert (report.ok, report.delimiter, report.row_count) == (True, delimiter, 2)
     assert sql(empty_db, "select service_type from engagements where engagement_id = 'E1'") == [(service,)]
+
+
+def test_old_mac_line_breaks_are_read(empty_db: Path) -> None:
+    """A file whose lines end in a lone carriage return (and holds one inside a row) reads as rows."""
+    builders.load_base(empty_db)
+    text = builders.csv_text([HEADER_ROW, builders.engagement(1), builders.engagement(2)]).replace("\n", "\r")
+    assert textfile.read_header(text, ",")[:2] == ["engagement_id", "engaged_on"]
+    assert textfile.detect_delimiter(text) == ","
+    report = ingest.process(text.encode(), "mac.csv", database=empty_db, store=True)
+    assert (report.ok, report.row_count) == (True, 2), [str(p) for p in report.problems]

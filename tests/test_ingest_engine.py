@@ -7,6 +7,8 @@ import hmac
 import os
 import stat
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -608,3 +610,19 @@ def test_the_sql_keyed_hash_equals_python_hmac(empty_db: Path, raw: str) -> None
     stored = db.run_sql(statement, {"raw": raw, **pseudonym.sql_parameters(key)}, db=empty_db)["k"][0]
     assert int(stored) == pseudonym.participant_key(key, raw)
     assert int(stored) == int.from_bytes(hmac.new(key, raw.encode(), hashlib.sha256).digest()[:8], "big")
+
+
+def test_two_first_loads_at_once_share_one_key(tmp_path: Path) -> None:
+    """Eight threads creating the key file at the same moment all get the same, whole key."""
+    path = tmp_path / "race.pseudonym.key"
+    start = threading.Barrier(8)
+
+    def create(_: int) -> bytes:
+        start.wait()
+        return pseudonym.load_or_create_key(path)
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(create, range(8)))
+    assert keys == {bytes.fromhex(path.read_text().strip())}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no drafts left behind

@@ -335,10 +335,10 @@ def _widgets(state: FilterState, options: metrics.FilterOptions, span: DataSpan)
 def _write_url(state: FilterState) -> None:
     """Put the state into the URL (only the filter parameters; others, like `lang`, stay)."""
     wanted = to_query(state)
-    for key in URL_KEYS:
-        if key in wanted:
-            if st.query_params.get_all(key) != wanted[key]:
-                st.query_params[key] = wanted[key] if key in LISTS else wanted[key][0]
-        elif key in st.query_params:
-            del st.query_params[key]
+    if _url_query() != wanted:
+        # one change of the URL, not one per parameter: the browser's Back goes to the last view
+        others = {key: st.query_params.get_all(key) for key in st.query_params if key not in URL_KEYS}
+        st.query_params.from_dict(
+            {key: values if len(values) > 1 or key in LISTS else values[0] for key, values in (others | wanted).items()}
+        )
     st.session_state[_WRITTEN] = wanted

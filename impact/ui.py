@@ -89,8 +89,15 @@ def page_setup(page_id: str) -> PageContext:
         st.stop()
     try:
         db.connection(config.db_path())
-    except db.DatabaseBusy as exc:
-        st.error(f"{exc} The dashboard will work again once it is free; reload this page then.")
+    except db.DatabaseBusy:
+        st.error(
+            _(
+                "The coalition's data is being changed by another program right now (most likely a data "
+                "load from the command line). The dashboard will work again once it finishes; reload "
+                "this page then."
+            ),
+            icon=":material/hourglass_top:",
+        )
         st.stop()
     return PageContext(page, user)
 
@@ -135,4 +142,4 @@ def data_changed() -> None:
 
 def demo_banner(run: Callable[..., pd.DataFrame]) -> None:
     if metrics.data_extent(run)["is_demo"]:
-        st.info("Demo data: every organisation, person and number here is fictional.", icon=":material/science:")
+        st.info(_("Demo data: every organisation, person and number here is fictional."), icon=":material/science:")

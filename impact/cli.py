@@ -128,6 +128,11 @@ def _demo(args: argparse.Namespace) -> int:
     for report in failed:
         _print_rejection(report)
     if failed:
+        # a half-built demo would be served as if complete by `make run`: remove it
+        db.close(path)
+        path.unlink(missing_ok=True)
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+        print(f"error: the demo could not be built; {path} was removed.", file=sys.stderr)
         return EXIT_REJECTED
     rows = {k: sum(r.row_count for r in reports if r.kind == k) for k in contract.KINDS}
     print(

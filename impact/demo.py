@@ -32,6 +32,9 @@ RARE_LANGUAGE = "Tagalog"
 
 YEARS = 5
 WRITE_CHUNK_ROWS = 500_000
+# A year's contacts go in parts of at most this many rows (about 90 MB), so every demo file
+# stays under the 200 MB upload limit, as an analyst splits a large export.
+MAX_ROWS_PER_FILE = 1_000_000
 EVENT_LINKED_SHARE = 0.15  # contacts recorded at an event (engagement.event_id set)
 SHARED_PERSON_CHANCE = 0.12  # a partner's person who is already known to an earlier partner
 RETURNING_CHANCE = 0.42  # a partner's person who comes back at least once (overall ~47%)
@@ -694,7 +697,8 @@ assert tuple(p.partner_id for p in _PARTNERS) == DEMO_PARTNER_IDS
 def write_demo_csvs(out_dir: Path, engagements: int = 200_000, seed: int = 7, today: date | None = None) -> list[Path]:
     """Write the demo files into out_dir and return their paths in load order.
 
-    The files are partners.csv, events.csv and one engagements_<YEAR>.csv per calendar year,
+    The files are partners.csv, events.csv and one engagements_<YEAR>.csv per calendar year
+    (engagements_<YEAR>_part<K>.csv when a year has more than MAX_ROWS_PER_FILE rows),
     returned as partners, events, then engagements by year. The same (engagements, seed,
     today) always gives byte-identical files; today defaults to date.today() and nothing is
     dated after it.
@@ -1103,14 +1107,20 @@ def _assign_people(rng: np.random.Generator, people: _People, spec: _Partner, n_
     person[~shared] = people.add(rng, spec, int((~shared).sum()))
     person[shared] = rng.integers(0, max(known_before, 1), size=int(shared.sum()))
 
-    start = rng.uniform(-0.05, 1.0, slots)
     pace = rng.lognormal(np.log(0.02), 0.8, slots)  # fraction of the partner's contacts between visits
     slot_of_row = np.repeat(np.arange(slots), counts)
     first_row = np.cumsum(counts) - counts
     gaps = rng.exponential(1.0, n_rows) * pace[slot_of_row]
     gaps[first_row] = 0.0
     elapsed = np.cumsum(gaps)
-    when = start[slot_of_row] + elapsed - elapsed[first_row][slot_of_row]
+    since_first = elapsed - elapsed[first_row][slot_of_row]
+    # A person's run of visits must fit inside the partner's timeline (0..1): a frequent
+    # visitor's run is squeezed, then placed at random where it fits. (Letting runs overrun
+    # the end piled the heaviest visitors into the last months.)
+    span = since_first[first_row + counts - 1]
+    squeeze = np.minimum(1.0, 0.9 / np.maximum(span, 1e-9))
+    start = rng.uniform(0.0, 1.0, slots) * (1.0 - span * squeeze)
+    when = start[slot_of_row] + since_first * squeeze[slot_of_row]
     return person[slot_of_row[np.argsort(when, kind="stable")]]
 
 
@@ -1170,41 +1180,51 @@ def _write_events(out_dir: Path, calendar: _Calendar, events: _Events) -> Path:
 
 
 def _write_engagements(out_dir: Path, calendar: _Calendar, events: _Events, contacts: _Contacts) -> list[Path]:
-    partner_ids = np.array(DEMO_PARTNER_IDS, dtype=object)
     event_ids = np.array(["", *events.event_id], dtype=object)  # index 0: no event
+    bounds = np.searchsorted(contacts.day, [*calendar.year_starts, calendar.size])
+
+    paths = []
+    for y, year in enumerate(calendar.years):
+        first, last = int(bounds[y]), int(bounds[y + 1])
+        parts = max(1, -(-(last - first) // MAX_ROWS_PER_FILE))
+        edges = np.linspace(first, last, parts + 1).round().astype(int)
+        for part in range(parts):
+            name = f"engagements_{year}.csv" if parts == 1 else f"engagements_{year}_part{part + 1}.csv"
+            paths.append(out_dir / name)
+            _write_rows(paths[-1], int(edges[part]), int(edges[part + 1]), calendar, contacts, event_ids)
+    return paths
+
+
+def _write_rows(
+    path: Path, first: int, last: int, calendar: _Calendar, contacts: _Contacts, event_ids: np.ndarray
+) -> None:
+    partner_ids = np.array(DEMO_PARTNER_IDS, dtype=object)
     languages = np.array(LANGUAGES, dtype=object)
     hoods = np.array(NEIGHBORHOODS, dtype=object)
     ages = np.array(AGE_GROUPS, dtype=object)
     channels = np.array(CHANNELS, dtype=object)
     services = np.array(SERVICE_TYPES, dtype=object)
-    bounds = np.searchsorted(contacts.day, [*calendar.year_starts, calendar.size])
-
-    paths = []
-    for y, year in enumerate(calendar.years):
-        path = out_dir / f"engagements_{year}.csv"
-        _write_frame(path, pd.DataFrame(columns=list(ENGAGEMENT_COLUMNS)), header=True, mode="w")
-        for begin in range(int(bounds[y]), int(bounds[y + 1]), WRITE_CHUNK_ROWS):
-            rows = slice(begin, min(begin + WRITE_CHUNK_ROWS, int(bounds[y + 1])))
-            who = contacts.participant[rows]
-            partner = contacts.partner[rows]
-            chunk = pd.DataFrame(
-                {
-                    "engagement_id": [
-                        f"{pid}-{n:07d}"
-                        for pid, n in zip(partner_ids[partner].tolist(), contacts.sequence[rows].tolist(), strict=True)
-                    ],
-                    "engaged_on": calendar.labels[contacts.day[rows]],
-                    "partner_id": partner_ids[partner],
-                    "participant_id": [f"P{n:07d}" for n in contacts.person_number[who].tolist()],
-                    "language": languages[contacts.person_language[who]],
-                    "neighborhood": hoods[contacts.person_neighborhood[who]],
-                    "age_group": ages[contacts.person_age[who]],
-                    "channel": channels[contacts.channel[rows]],
-                    "service_type": services[contacts.service[rows]],
-                    "event_id": event_ids[contacts.event[rows] + 1],
-                },
-                columns=list(ENGAGEMENT_COLUMNS),
-            )
-            _write_frame(path, chunk, header=False, mode="a")
-        paths.append(path)
-    return paths
+    _write_frame(path, pd.DataFrame(columns=list(ENGAGEMENT_COLUMNS)), header=True, mode="w")
+    for begin in range(first, last, WRITE_CHUNK_ROWS):
+        rows = slice(begin, min(begin + WRITE_CHUNK_ROWS, last))
+        who = contacts.participant[rows]
+        partner = contacts.partner[rows]
+        chunk = pd.DataFrame(
+            {
+                "engagement_id": [
+                    f"{pid}-{n:07d}"
+                    for pid, n in zip(partner_ids[partner].tolist(), contacts.sequence[rows].tolist(), strict=True)
+                ],
+                "engaged_on": calendar.labels[contacts.day[rows]],
+                "partner_id": partner_ids[partner],
+                "participant_id": [f"P{n:07d}" for n in contacts.person_number[who].tolist()],
+                "language": languages[contacts.person_language[who]],
+                "neighborhood": hoods[contacts.person_neighborhood[who]],
+                "age_group": ages[contacts.person_age[who]],
+                "channel": channels[contacts.channel[rows]],
+                "service_type": services[contacts.service[rows]],
+                "event_id": event_ids[contacts.event[rows] + 1],
+            },
+            columns=list(ENGAGEMENT_COLUMNS),
+        )
+        _write_frame(path, chunk, header=False, mode="a")

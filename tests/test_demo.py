@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from impact import vocab
+from impact import demo, vocab
 from impact.demo import DEMO_PARTNER_IDS, LATE_PARTNER_ID, RARE_LANGUAGE, write_demo_csvs
 
 ROWS = 20_000
@@ -216,3 +216,26 @@ def test_contacts_grow_from_year_to_year(engagements: pd.DataFrame) -> None:
     """The last full year has clearly more contacts than the first."""
     per_year = engagements.engaged_on.str[:4].value_counts()
     assert per_year["2024"] > 1.25 * per_year["2021"]
+
+
+def test_a_large_year_is_split_into_parts_under_the_upload_limit(tmp_path, monkeypatch):
+    """A year with more contacts than MAX_ROWS_PER_FILE is written as parts that together hold every row."""
+    monkeypatch.setattr(demo, "MAX_ROWS_PER_FILE", 3_000)
+    paths = demo.write_demo_csvs(tmp_path, engagements=20_000, seed=3, today=TODAY)
+    parts = [p for p in paths if "_part" in p.name]
+    assert parts, "expected at least one year to be split"
+    frames = {p.name: pd.read_csv(p, usecols=["engaged_on"]) for p in paths[2:]}
+    assert sum(len(f) for f in frames.values()) == 20_000
+    assert all(len(f) <= 3_000 for f in frames.values())
+    for name, frame in frames.items():
+        year = name.split("_")[1].split(".")[0]
+        assert frame["engaged_on"].str.startswith(year).all(), name
+
+
+def test_recent_months_are_not_crowded_by_a_few_frequent_visitors(tmp_path):
+    """In every month, contacts per person stay modest (no pile-up of heavy visitors at the end)."""
+    paths = demo.write_demo_csvs(tmp_path, engagements=20_000, seed=7, today=TODAY)
+    contacts = pd.concat(pd.read_csv(p, usecols=["engaged_on", "participant_id"]) for p in paths[2:])
+    by_month = contacts.assign(month=contacts["engaged_on"].str[:7]).groupby("month")["participant_id"]
+    ratio = by_month.size() / by_month.nunique()
+    assert ratio.max() < 2.5, ratio.sort_values().tail(3).to_dict()

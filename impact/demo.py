@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from impact import vocab
+
 DEMO_PARTNER_IDS = ("PTYC", "MTEC", "FFRH", "CBNN", "JKSA", "BLNS")
 LATE_PARTNER_ID = "BLNS"
 RARE_LANGUAGE = "Tagalog"
@@ -83,7 +85,7 @@ LANGUAGE_WEIGHTS = {
     "Spanish": 0.05,
     "Vietnamese": 0.05,
 }
-AGE_GROUPS = ("0-17", "18-24", "25-44", "45-64", "65+")
+AGE_GROUPS = vocab.AGE_GROUPS
 CHANNELS = (
     "in_person",
     "phone",
@@ -104,62 +106,9 @@ SERVICE_TYPES = (
     "wellness_check",
     "youth_program",
 )
-EVENT_TYPES = (
-    "workshop",
-    "community_meeting",
-    "town_hall",
-    "training",
-    "outreach",
-    "stakeholder_meeting",
-    "crisis_response",
-    "cultural_event",
-    "other",
-)
-
-# San Francisco's 41 analysis neighborhoods, spelled as DataSF spells them.
-NEIGHBORHOODS = (
-    "Bayview Hunters Point",
-    "Bernal Heights",
-    "Castro/Upper Market",
-    "Chinatown",
-    "Excelsior",
-    "Financial District/South Beach",
-    "Glen Park",
-    "Golden Gate Park",
-    "Haight Ashbury",
-    "Hayes Valley",
-    "Inner Richmond",
-    "Inner Sunset",
-    "Japantown",
-    "Lakeshore",
-    "Lincoln Park",
-    "Lone Mountain/USF",
-    "Marina",
-    "McLaren Park",
-    "Mission",
-    "Mission Bay",
-    "Nob Hill",
-    "Noe Valley",
-    "North Beach",
-    "Oceanview/Merced/Ingleside",
-    "Outer Mission",
-    "Outer Richmond",
-    "Pacific Heights",
-    "Portola",
-    "Potrero Hill",
-    "Presidio",
-    "Presidio Heights",
-    "Russian Hill",
-    "Seacliff",
-    "South of Market",
-    "Sunset/Parkside",
-    "Tenderloin",
-    "Treasure Island",
-    "Twin Peaks",
-    "Visitacion Valley",
-    "West of Twin Peaks",
-    "Western Addition",
-)
+# The contract's own lists (same order, so the files stay byte-identical for a seed).
+EVENT_TYPES = vocab.EVENT_TYPES
+NEIGHBORHOODS = vocab.NEIGHBORHOODS
 # Where people live whichever partner sees them: a thin spread over the city, thicker where
 # many Chinese immigrant families live. Parks and the Presidio get almost nobody.
 _BACKGROUND_NEIGHBORHOODS = {

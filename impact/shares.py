@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact import db
+from impact.i18n import _
 
 TOKEN_BYTES = 32  # 256 bits -> 43 URL-safe characters
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -92,19 +93,19 @@ def create(
     today = today or _utcnow().date()
     label = label.strip()
     if not label:
-        raise ShareError("Give the link a label, such as the funder's name, so you can recognise it later.")
+        raise ShareError(_("Give the link a label, such as the funder's name, so you can recognise it later."))
     if len(label) > MAX_LABEL:
-        raise ShareError(f"The label is too long: use at most {MAX_LABEL} characters.")
+        raise ShareError(_("The label is too long: use at most {n} characters.").format(n=MAX_LABEL))
     if start > end:
-        raise ShareError("The period starts after it ends: choose a start date on or before the end date.")
+        raise ShareError(_("The period starts after it ends: choose a start date on or before the end date."))
     if expires_on < today:
-        raise ShareError("The expiry date has passed: choose today or a later day.")
+        raise ShareError(_("The expiry date has passed: choose today or a later day."))
     chosen = sorted(set(partners)) if partners else None
     if chosen:
         known = set(partner_options(database)["partner_id"])
         unknown = [p for p in chosen if p not in known]
         if unknown:
-            raise ShareError(f"Unknown partners: {', '.join(unknown)}.")
+            raise ShareError(_("Unknown partners: {partners}.").format(partners=", ".join(unknown)))
     token = new_token()
     cur = db.cursor(database)
     try:
@@ -147,7 +148,7 @@ def revoke(link_id: int, by: str, database: Path | str | None = None) -> None:
         with db.write_lock(database):
             found = cur.execute("select revoked_at from share_links where link_id = $id", {"id": link_id}).fetchone()
             if found is None:
-                raise ShareError(f"There is no share link {link_id}.")
+                raise ShareError(_("There is no share link {id}.").format(id=link_id))
             if found[0] is None:
                 cur.execute(
                     "update share_links set revoked_at = $at, revoked_by = $by where link_id = $id",

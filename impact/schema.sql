@@ -94,3 +94,54 @@ create table if not exists share_links (
     times_opened integer not null default 0 check (times_opened >= 0),
     check (start_date <= end_date)
 );
+
+-- The dashboards' scope, defined once: the queries that count activity for a period and the
+-- sidebar's filters read their rows through these macros, so every page agrees on what is in
+-- scope. A null list means all (no filter); an empty list matches nothing. `create or replace`
+-- because this file runs on every open: a database made by an older version gets the current
+-- definitions. Callers cast their parameters ($partners::varchar[]), since a typed macro does
+-- not accept an untyped one. Columns are qualified: `languages` is a parameter and a column.
+
+-- Contacts in the period with a chosen partner, in a chosen language, in a chosen neighborhood.
+create or replace macro engagements_in_scope(
+    start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
+) as table
+    select e.*
+    from engagements as e
+    where e.engaged_on between start_date and end_date
+        and (partners is null or list_contains(partners, e.partner_id))
+        and (languages is null or list_contains(languages, e.language))
+        and (neighborhoods is null or list_contains(neighborhoods, e.neighborhood));
+
+-- Events in the period that a chosen partner hosted or co-hosted, offered in at least one
+-- chosen language, in a chosen neighborhood.
+create or replace macro events_in_scope(
+    start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
+) as table
+    select ev.*
+    from events as ev
+    where ev.event_date between start_date and end_date
+        and (
+            partners is null
+            or list_contains(partners, ev.host_partner_id)
+            or list_has_any(partners, coalesce(ev.co_host_partner_ids, []))
+        )
+        and (languages is null or list_has_any(languages, coalesce(ev.languages, [])))
+        and (neighborhoods is null or list_contains(neighborhoods, ev.neighborhood));
+
+-- Events in scope that have a headcount and no individual records: their headcount is what
+-- counts as contacts. An event with records (over all data) is counted through them, never twice.
+create or replace macro headcount_only_events(
+    start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
+) as table
+    select ev.*
+    from events_in_scope(start_date, end_date, partners, languages, neighborhoods) as ev
+    where ev.attendance is not null
+        and not exists (select 1 from engagements as g where g.event_id = ev.event_id);
+
+-- The first day of each calendar month the period touches (a chart's x axis: months without
+-- activity show as zero, not as a gap).
+create or replace macro months_of_period(start_date date, end_date date) as table
+    select unnest(generate_series(
+        date_trunc('month', start_date), date_trunc('month', end_date), interval 1 month
+    ))::date as month;

@@ -2,34 +2,19 @@
 -- unique_people counts each person once across all partners; contacts counts every
 -- engagement plus the headcount of events that have no individual records.
 with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
+    select $partners::varchar[] as partners
 ),
 
 engagements_in_scope as (
-    select e.*
-    from engagements as e, params as p
-    where e.engaged_on between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
-        and (p.languages is null or list_contains(p.languages, e.language))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+    select * from engagements_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 events_in_scope as (
-    select ev.*
-    from events as ev, params as p
-    where ev.event_date between p.start_date and p.end_date
-        and (
-            p.partners is null
-            or list_contains(p.partners, ev.host_partner_id)
-            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
-        )
-        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+    select * from events_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 -- contacts recorded at each event, over all data: an event with individual records
@@ -82,6 +67,7 @@ counts as (
         (select coalesce(sum(attendance), 0) from event_figures) as event_attendance,
         (select count(*) from languages_seen) as languages_served,
         (select count(*) from neighborhoods_seen) as neighborhoods_reached,
+        -- a co-host of a chosen partner's event is active only if it was chosen too
         (
             select count(*) from partners_seen, params as p
             where p.partners is null or list_contains(p.partners, partner_id)

@@ -2,34 +2,21 @@
 -- Same definitions as kpis.sql, computed per month: a person seen in two months counts
 -- once in each, so monthly unique people do not add up to the period's.
 with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
+    select $partners::varchar[] as partners
 ),
 
 engagements_in_scope as (
-    select e.*, date_trunc('month', e.engaged_on)::date as month
-    from engagements as e, params as p
-    where e.engaged_on between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
-        and (p.languages is null or list_contains(p.languages, e.language))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+    select *, date_trunc('month', engaged_on)::date as month
+    from engagements_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 events_in_scope as (
-    select ev.*, date_trunc('month', ev.event_date)::date as month
-    from events as ev, params as p
-    where ev.event_date between p.start_date and p.end_date
-        and (
-            p.partners is null
-            or list_contains(p.partners, ev.host_partner_id)
-            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
-        )
-        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+    select *, date_trunc('month', event_date)::date as month
+    from events_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 -- contacts recorded at each event, over all data: an event with individual records
@@ -52,10 +39,7 @@ event_figures as (
 ),
 
 months as (
-    select unnest(generate_series(
-        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
-    ))::date as month
-    from params as p
+    select month from months_of_period($start::date, $end::date)
 ),
 
 engagement_counts as (
@@ -98,6 +82,7 @@ neighborhoods_by_month as (
     group by month
 ),
 
+-- a co-host of a chosen partner's event is active only if it was chosen too
 partners_by_month as (
     select s.month, count(*) as active_partners
     from (

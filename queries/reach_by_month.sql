@@ -1,43 +1,19 @@
 -- Unique people and contacts per calendar month of the period.
 -- A person seen in two months counts once in each month (people are counted per period).
-with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
-),
-
-engagements_in_scope as (
-    select e.*
-    from engagements as e, params as p
-    where e.engaged_on between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
-        and (p.languages is null or list_contains(p.languages, e.language))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+with engagements_in_scope as (
+    select * from engagements_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 headcount_only_events as (
-    select ev.event_date, ev.attendance
-    from events as ev, params as p
-    where ev.event_date between p.start_date and p.end_date
-        and ev.attendance is not null
-        and not exists (select 1 from engagements as g where g.event_id = ev.event_id)
-        and (
-            p.partners is null
-            or list_contains(p.partners, ev.host_partner_id)
-            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
-        )
-        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+    select event_date, attendance from headcount_only_events(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 months as (
-    select unnest(generate_series(
-        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
-    ))::date as month
-    from params as p
+    select month from months_of_period($start::date, $end::date)
 ),
 
 people_by_month as (

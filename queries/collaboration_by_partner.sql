@@ -2,26 +2,10 @@
 -- partner (joint events: hosted with a co-host, or co-hosted). A last row with no partner_id
 -- counts each event once: the period's events and joint events. With a partner filter, the
 -- events are those a selected partner took part in, and their other partners are listed too.
-with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
-),
-
-events_in_scope as (
-    select ev.*
-    from events as ev, params as p
-    where ev.event_date between p.start_date and p.end_date
-        and (
-            p.partners is null
-            or list_contains(p.partners, ev.host_partner_id)
-            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
-        )
-        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+with events_in_scope as (
+    select * from events_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 event_partners as (

@@ -3,21 +3,16 @@
 -- counts once per year, in the month of their first contact that year. The period's start
 -- is not used: a year-to-date line always starts on January 1.
 with params as (
-    select
-        $end::date as end_date,
-        year($end::date) as this_year,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
+    select $end::date as end_date, year($end::date) as this_year
 ),
 
+-- the filters' scope over the two years the lines show, not over the period
 engagements_in_scope as (
-    select e.participant_key, e.engaged_on
-    from engagements as e, params as p
-    where e.engaged_on between make_date(p.this_year - 1, 1, 1) and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
-        and (p.languages is null or list_contains(p.languages, e.language))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+    select participant_key, engaged_on
+    from engagements_in_scope(
+        make_date(year($end::date) - 1, 1, 1), $end::date,
+        $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 first_month_in_year as (

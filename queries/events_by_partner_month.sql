@@ -2,25 +2,13 @@
 -- co-hosted event counts for each of its partners, so partners add up to more than the
 -- events held.
 with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
+    select $partners::varchar[] as partners
 ),
 
 events_in_scope as (
-    select ev.*
-    from events as ev, params as p
-    where ev.event_date between p.start_date and p.end_date
-        and (
-            p.partners is null
-            or list_contains(p.partners, ev.host_partner_id)
-            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
-        )
-        and (p.languages is null or list_has_any(p.languages, coalesce(ev.languages, [])))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, ev.neighborhood))
+    select * from events_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 -- one row per event and partner that hosted or co-hosted it (of the selected partners)
@@ -38,10 +26,7 @@ partner_events as (
 ),
 
 months as (
-    select unnest(generate_series(
-        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
-    ))::date as month
-    from params as p
+    select month from months_of_period($start::date, $end::date)
 ),
 
 partner_list as (

@@ -9,6 +9,8 @@ with params as (
         $partners::varchar[] as partners
 ),
 
+-- not events_in_scope(): the partner filter applies to the pairs below, so that an event a
+-- selected partner co-hosted shows only its pairs with that partner, never the other two's
 events_in_scope as (
     select ev.event_id, list_distinct(list_append(coalesce(ev.co_host_partner_ids, []), ev.host_partner_id)) as hosts
     from events as ev, params as p

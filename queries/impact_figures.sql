@@ -10,35 +10,21 @@ with params as (
         $partners::varchar[] as partners
 ),
 
+-- the public page's scope is a period and partners: no language or neighborhood filter
 engagements_in_scope as (
-    select e.participant_key, e.language, e.neighborhood, e.partner_id, year(e.engaged_on) as year
-    from engagements as e, params as p
-    where e.engaged_on between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
+    select participant_key, language, neighborhood, partner_id, year(engaged_on) as year
+    from engagements_in_scope($start::date, $end::date, $partners::varchar[], null, null)
 ),
 
 events_in_scope as (
-    select
-        ev.event_id, ev.event_type, ev.host_partner_id, ev.languages, ev.neighborhood, ev.attendance,
-        year(ev.event_date) as year
-    from events as ev, params as p
-    where ev.event_date between p.start_date and p.end_date
-        and (
-            p.partners is null
-            or list_contains(p.partners, ev.host_partner_id)
-            or list_has_any(p.partners, coalesce(ev.co_host_partner_ids, []))
-        )
+    select event_id, event_type, host_partner_id, languages, neighborhood, attendance, year(event_date) as year
+    from events_in_scope($start::date, $end::date, $partners::varchar[], null, null)
 ),
 
--- an event with individual records must not be counted again through its headcount
-recorded_events as (
-    select distinct event_id from engagements where event_id is not null
-),
-
+-- events without individual records: their headcount is what counts as contacts
 headcount_only as (
-    select ev.year, coalesce(ev.attendance, 0) as headcount
-    from events_in_scope as ev
-    where ev.event_id not in (select event_id from recorded_events)
+    select year(event_date) as year, attendance as headcount
+    from headcount_only_events($start::date, $end::date, $partners::varchar[], null, null)
 ),
 
 languages_seen as (

@@ -2,18 +2,10 @@
 -- their contacts that year (ties: alphabetical). Each person is in exactly one language,
 -- so a year's rows add up to its unique people; that is what lets the public page protect
 -- small counts with complementary suppression (impact.privacy).
-with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners
-),
-
-engagements_in_scope as (
-    select e.participant_key, e.language, year(e.engaged_on) as year
-    from engagements as e, params as p
-    where e.engaged_on between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
+-- the public page's scope is a period and partners: no language or neighborhood filter
+with engagements_in_scope as (
+    select participant_key, language, year(engaged_on) as year
+    from engagements_in_scope($start::date, $end::date, $partners::varchar[], null, null)
 ),
 
 contacts_by_language as (

@@ -2,18 +2,10 @@
 -- most of their contacts that year (ties: alphabetical). People with no neighborhood on
 -- any contact that year are one row with neighborhood null. Each person is in exactly one
 -- row, so a year's rows add up to its unique people (see impact.privacy).
-with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners
-),
-
-engagements_in_scope as (
-    select e.participant_key, e.neighborhood, year(e.engaged_on) as year
-    from engagements as e, params as p
-    where e.engaged_on between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
+-- the public page's scope is a period and partners: no language or neighborhood filter
+with engagements_in_scope as (
+    select participant_key, neighborhood, year(engaged_on) as year
+    from engagements_in_scope($start::date, $end::date, $partners::varchar[], null, null)
 ),
 
 contacts_by_neighborhood as (

@@ -3,22 +3,11 @@
 -- that month; returning: everyone else seen that month. The filters choose who is seen in
 -- a month, never when their first contact was, so a person first met by another partner
 -- years ago is returning for every partner.
-with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
-),
-
-engagements_in_scope as (
-    select e.participant_key, date_trunc('month', e.engaged_on)::date as month
-    from engagements as e, params as p
-    where e.engaged_on between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
-        and (p.languages is null or list_contains(p.languages, e.language))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+with engagements_in_scope as (
+    select participant_key, date_trunc('month', engaged_on)::date as month
+    from engagements_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 people_by_month as (
@@ -35,10 +24,7 @@ first_months as (
 ),
 
 months as (
-    select unnest(generate_series(
-        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
-    ))::date as month
-    from params as p
+    select month from months_of_period($start::date, $end::date)
 ),
 
 counts as (

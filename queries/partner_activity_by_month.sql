@@ -44,10 +44,7 @@ coalition_last_month as (
 ),
 
 months as (
-    select unnest(generate_series(
-        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
-    ))::date as month
-    from params as p
+    select month from months_of_period($start::date, $end::date)
 ),
 
 partner_list as (

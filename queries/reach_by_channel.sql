@@ -1,22 +1,10 @@
 -- Unique people and contacts by the channel of contact (individual records only:
 -- headcount-only event attendance has no channel). A person reached by phone and in
 -- person counts in both rows; contacts add up to the period's recorded contacts.
-with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
-),
-
-engagements_in_scope as (
-    select e.*
-    from engagements as e, params as p
-    where e.engaged_on between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
-        and (p.languages is null or list_contains(p.languages, e.language))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+with engagements_in_scope as (
+    select * from engagements_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 final as (

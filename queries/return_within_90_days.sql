@@ -4,32 +4,21 @@
 -- partner, language, neighborhood); a return to any partner counts. A month whose 90 days
 -- have not all passed by the latest contact in the store is marked incomplete, because
 -- some of its people may still come back.
-with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners,
-        $languages::varchar[] as languages,
-        $neighborhoods::varchar[] as neighborhoods
-),
-
-first_days as (
+with first_days as (
     select participant_key, min(engaged_on) as first_day
     from engagements
     group by participant_key
 ),
 
 -- people first seen in the period, through a first-day contact that passes the filters
+-- (a contact on the first day is in the period exactly when the first day is)
 cohort as (
     select distinct f.participant_key, f.first_day
     from first_days as f
-    join engagements as e
-        on e.participant_key = f.participant_key and e.engaged_on = f.first_day,
-        params as p
-    where f.first_day between p.start_date and p.end_date
-        and (p.partners is null or list_contains(p.partners, e.partner_id))
-        and (p.languages is null or list_contains(p.languages, e.language))
-        and (p.neighborhoods is null or list_contains(p.neighborhoods, e.neighborhood))
+    join engagements_in_scope(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    ) as e
+        on e.participant_key = f.participant_key and e.engaged_on = f.first_day
 ),
 
 returned as (
@@ -46,10 +35,7 @@ latest as (
 ),
 
 months as (
-    select unnest(generate_series(
-        date_trunc('month', p.start_date), date_trunc('month', p.end_date), interval 1 month
-    ))::date as month
-    from params as p
+    select month from months_of_period($start::date, $end::date)
 ),
 
 cohort_counts as (

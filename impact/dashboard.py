@@ -9,17 +9,39 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from impact import config, export, filters, i18n, metrics
+from impact import config, export, filters, i18n, metrics, ui
 from impact.i18n import _
 
 # Column kinds: how a value is shown on the page and written to the CSV.
 TEXT, INTEGER, PERCENT, MONTH, DAY, MOMENT = "text", "integer", "percent", "month", "day", "moment"
+
+
+class PageTop(NamedTuple):
+    run: metrics.Runner  # the internal audience's cached query runner
+    scope: metrics.Scope  # what the sidebar's filters chose
+    options: metrics.FilterOptions  # what the filters offer (names for captions and colours)
+    figures: dict[str, int]  # the scope's KPIs (kpis.sql)
+
+
+def page_top(title: str) -> PageTop:
+    """The top the four dashboards share, run right after `ui.page_setup`: the title, the demo
+    banner, the sidebar's filters and the scope's KPIs. When nothing in the store matches the
+    scope, the page shows the empty state and stops here."""
+    run = ui.runner("internal")
+    st.title(title)
+    ui.demo_banner(run)
+    scope = filters.sidebar(run)
+    options = metrics.filter_options(run)
+    figures = metrics.kpis(scope, run)
+    if metrics.is_empty(figures):
+        no_data_for_scope(scope, options)
+    return PageTop(run, scope, options, figures)
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,7 @@ from impact.dashboard import INTEGER, MONTH, Column
 from impact.i18n import _
 
 ctx = ui.page_setup("overview")
-run = ui.runner("internal")
-
-st.title(_("Coalition overview"))
-ui.demo_banner(run)
-scope = filters.sidebar(run)
-options = metrics.filter_options(run)
-
-now = metrics.kpis(scope, run)
-if metrics.is_empty(now):
-    dashboard.no_data_for_scope(scope, options)
+run, scope, options, now = dashboard.page_top(_("Coalition overview"))
 previous = scope.previous()
 before = metrics.kpis(previous, run)
 st.caption(

@@ -12,15 +12,7 @@ from impact.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
 from impact.i18n import _
 
 ctx = ui.page_setup("languages")
-run = ui.runner("internal")
-
-st.title(_("Languages served"))
-ui.demo_banner(run)
-scope = filters.sidebar(run)
-options = metrics.filter_options(run)
-figures = metrics.kpis(scope, run)
-if metrics.is_empty(figures):
-    dashboard.no_data_for_scope(scope, options)
+run, scope, options, figures = dashboard.page_top(_("Languages served"))
 st.caption(filters.describe(scope, options))
 
 people_label, contacts_label = _("Unique people"), _("Contacts")

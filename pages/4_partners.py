@@ -13,15 +13,7 @@ from impact.dashboard import DAY, INTEGER, MOMENT, MONTH, TEXT, Column
 from impact.i18n import _
 
 ctx = ui.page_setup("partners")
-run = ui.runner("internal")
-
-st.title(_("Partner activity"))
-ui.demo_banner(run)
-scope = filters.sidebar(run)
-options = metrics.filter_options(run)
-figures = metrics.kpis(scope, run)
-if metrics.is_empty(figures):
-    dashboard.no_data_for_scope(scope, options)
+run, scope, options, figures = dashboard.page_top(_("Partner activity"))
 st.caption(filters.describe(scope, options))
 
 colors = charts.partner_colors(options.partners)

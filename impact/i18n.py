@@ -19,15 +19,20 @@ Module-level constants (KPI labels, page titles, category labels) cannot be tran
 when the module is imported: mark them with `N_()` (or `NP_()` with a context) so that the
 extractor finds them, and call `_()` (or `label()`) where they are shown. Never call `_()`
 inside an `st.cache_data` function unless the language is one of its arguments.
+
+Code that writes messages without knowing who reads them (the ingest engine: the command
+line prints English, the upload page shows the reader's language) returns a `Message`:
+the marked template and its values, rendered with `.english()` or `.translated()`.
 """
 
 from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from threading import Lock
@@ -180,6 +185,84 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> str:
     """Like `N_`, with a context; translate it with `pgettext(context, message)` where shown."""
     return message
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural pair for the extractor (for `Message.plural_of`)."""
+    return singular, plural
+
+
+# How the items of a list inside a message are joined: whole clauses ("'Hakka' is not...;
+# 'Teochew' is not...") and the short items of an enumeration ("batch 2, batch 3").
+_CLAUSE_SEPARATOR = NP_("between the clauses of a list", "; ")
+_ENUMERATION_SEPARATOR = NP_("between the items of an enumeration", ", ")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence kept apart from its values, to be shown in whoever's language reads it.
+
+    Code that runs outside a page (the ingest engine) cannot translate when it writes a
+    message: the command line prints English and a page shows the reader's language.
+    `template` is an English msgid marked with `N_()` (a plural pair with `NN_()`, the
+    count being the value `n`); `english()` fills it in as written, `translated()` in the
+    active language. A value is text (shown as written: ids, dates, file contents), an
+    int (a count: 1,234 in English, the reader's digits when translated), another
+    Message, a list of Messages (clauses, joined with "; ") or an `Enumeration`.
+    """
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    plural: str | None = None
+
+    @classmethod
+    def plural_of(cls, forms: tuple[str, str], n: int, **params: object) -> Message:
+        singular, plural = forms
+        return cls(singular, {"n": n, **params}, plural)
+
+    def english(self) -> str:
+        text = self.template if self.plural is None or self.params["n"] == 1 else self.plural
+        return text.format(**{name: _english_value(value) for name, value in self.params.items()})
+
+    def translated(self) -> str:
+        n = self.params.get("n")
+        text = _(self.template) if self.plural is None else ngettext(self.template, self.plural, int(n))
+        return text.format(**{name: _translated_value(value) for name, value in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.english()
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    """Short items named in a message, joined with ", " (in Chinese "、")."""
+
+    items: tuple[object, ...]
+
+
+def _english_value(value: object) -> str:
+    if isinstance(value, Message):
+        return value.english()
+    if isinstance(value, Enumeration):
+        return ", ".join(_english_value(item) for item in value.items)
+    if isinstance(value, list | tuple):
+        return "; ".join(_english_value(item) for item in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _translated_value(value: object) -> str:
+    if isinstance(value, Message):
+        return value.translated()
+    if isinstance(value, Enumeration):
+        separator = pgettext("between the items of an enumeration", _ENUMERATION_SEPARATOR)
+        return separator.join(_translated_value(item) for item in value.items)
+    if isinstance(value, list | tuple):
+        return pgettext("between the clauses of a list", _CLAUSE_SEPARATOR).join(_translated_value(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
 
 
 def label(kind: str, value: str | None) -> str:

@@ -50,6 +50,7 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "NP_": ((1, "c"), 2),
+    "NN_": (1, 2),
 }
 COMMENT_TAGS = ("Translators:",)
 SAME_AS_ENGLISH = "same-as-english"

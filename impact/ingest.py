@@ -21,9 +21,52 @@ from typing import Any
 import pandas as pd
 
 from impact import config, contract, db, pseudonym, textfile, vocab
+from impact.i18n import N_, NN_, Enumeration, Message
 
 MAX_LISTED_PROBLEMS = 200
 _SEP = "\x1f"  # joins list items inside the mapping tables
+
+# What the engine says about a file, as msgids (English with {placeholders}). A Problem's
+# `reason` is the English sentence; its `message` keeps template and values, so the upload
+# page shows it in the reader's language (and knows which problem it is without parsing
+# English). Named here when other code tells them apart; the rest are marked where used.
+FILE_TOO_LARGE = N_(
+    "the file is {size} MB; the limit is {limit} MB. Split it (by year or by partner) and load the parts."
+)
+FILE_EMPTY = N_("the file is empty: it needs a header row and at least one data row")
+NO_HEADER = N_("the first line should be a header row naming the columns")
+KIND_UNCLEAR = N_(
+    "cannot tell whether this is a partners, events or engagements file from its header; "
+    "check the column names or choose the kind"
+)
+NOT_A_COLUMN = N_("is not a column of the contract; it is ignored")
+ALSO_MEANS = N_("also means '{column}', like column '{other}'; keep one of them")
+COLUMN_MISSING = N_("the required column is missing (accepted headers: {headers})")
+ALREADY_LOADED = N_("this exact file was already loaded as batch {batch} on {day} by {by}; it was not loaded again")
+TABLE_UNREADABLE = N_("the rows cannot be read as a table ({detail}); save the file again as CSV")
+TOO_MANY_FIELDS = N_(
+    "the row has more than the header's {width} fields (a value with the delimiter in it must be wrapped in double quotes)"
+)
+TOO_FEW_FIELDS = N_("the row has fewer than the header's {width} fields")
+STRAY_QUOTE = N_("a value has a stray double quote (wrap the value in double quotes and double any quote inside it)")
+LINE_TOO_LONG = N_("the line is far too long (is a quote left open?)")
+ROW_UNREADABLE = N_("the row cannot be read ({error})")
+NOT_CHECKED = N_("the rows above could not be read, so the values were not checked yet; fix them and try again")
+EMPTY_ROWS_SKIPPED = NN_("skipped {n} row with every cell empty", "skipped {n} rows with every cell empty")
+NO_DATA_ROWS = N_("the file has a header but no data rows")
+VALUE_REQUIRED = N_("a value is required")
+DUPLICATE = N_("appears more than once in the file (first on line {first_line})")
+DUPLICATE_FOR_PARTNER = N_("appears more than once for this partner in the file (first on line {first_line})")
+ALREADY_STORED = N_("is already stored (batch {batch}); to correct it, undo that batch and load the corrected file")
+ALREADY_STORED_FOR_PARTNER = N_(
+    "is already stored for partner {partner} (batch {batch}); to correct it, undo that batch and load the corrected file"
+)
+UNKNOWN_PARTNER = N_("is not a known partner (load the partners file first, or check the spelling)")
+UNKNOWN_EVENT = N_("is not a known event (load the events file first, or check the id)")
+IS_HOST = N_("is the host; list only the other partners")
+AFTER_TODAY = N_("is after today ({today}); a contact cannot be in the future")
+# a warning about one distinct value: what is wrong with it, and on how many rows
+ON_ROWS = NN_("{note} ({n} row)", "{note} ({n} rows)")
 
 
 # ---------------------------------------------------------------------------- results
@@ -31,13 +74,27 @@ _SEP = "\x1f"  # joins list items inside the mapping tables
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file (or, as a warning, worth knowing)."""
+    """One thing wrong with a file (or, as a warning, worth knowing).
+
+    `reason` is English (the command line prints it); `message` is the same sentence as
+    template and values, for showing it translated (`message.translated()`).
+    """
 
     line: int | None
     column: str | None
     value: str | None
     reason: str
     hint: str = ""
+    message: Message | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, line: int | None, column: str | None, value: str | None, message: Message) -> Problem:
+        return cls(line, column, value, message.english(), message=message)
+
+    @property
+    def template(self) -> str:
+        """The msgid this problem was written from (the reason itself for a plain-text problem)."""
+        return self.message.template if self.message is not None else self.reason
 
     def __str__(self) -> str:
         where = ", ".join(
@@ -93,10 +150,9 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 _US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
-_DATE_HINT = "write dates as YYYY-MM-DD (2024-03-15), YYYY/M/D or M/D/YYYY"
-
-# A normaliser takes one distinct raw value and returns (stored value, error, warning).
-Normalised = tuple[Any, str | None, str | None]
+# A normaliser takes one distinct raw value and returns (stored value, error, warning);
+# a list's warning names each item it is about.
+Normalised = tuple[Any, Message | None, Message | list[Message] | None]
 
 
 def parse_date(text: str) -> Normalised:
@@ -107,12 +163,13 @@ def parse_date(text: str) -> Normalised:
         a, b, c = (int(g) for g in found.groups())
         year, month, day = (a, b, c) if order == "ymd" else (c, a, b)
         if not 1 <= month <= 12:
-            return None, f"is not a real date: there is no month {month}", None
+            return None, Message(N_("is not a real date: there is no month {month}"), {"month": str(month)}), None
         try:
             return date(year, month, day), None, None
         except ValueError:
-            return None, f"is not a real date: {year}-{month:02d} has no day {day}", None
-    return None, f"is not a date; {_DATE_HINT}", None
+            no_day = N_("is not a real date: {month} has no day {day}")
+            return None, Message(no_day, {"month": f"{year}-{month:02d}", "day": str(day)}), None
+    return None, Message(N_("is not a date; write dates as YYYY-MM-DD (2024-03-15), YYYY/M/D or M/D/YYYY")), None
 
 
 def parse_count(text: str) -> Normalised:
@@ -120,30 +177,37 @@ def parse_count(text: str) -> Normalised:
     if _THOUSANDS.fullmatch(cleaned):
         cleaned = cleaned.replace(",", "")
     if re.fullmatch(r"-\d+(\.0+)?", cleaned):
-        return None, "must be 0 or more", None
+        return None, Message(N_("must be 0 or more")), None
     if re.fullmatch(r"\d+(\.0+)?", cleaned):
         number = int(cleaned.split(".")[0])
         if number > 2_000_000_000:
-            return None, "is too large for a headcount", None
+            return None, Message(N_("is too large for a headcount")), None
         return number, None, None
-    return None, "is not a whole number", None
+    return None, Message(N_("is not a whole number")), None
 
 
 def _category(lookup: dict[str, str], choices: Sequence[str]) -> Callable[[str], Normalised]:
     def normalise(text: str) -> Normalised:
         value = lookup.get(vocab.norm_key(text))
         if value is None:
-            return None, "is not one of: " + ", ".join(choices), None
+            return None, Message(N_("is not one of: {choices}"), {"choices": ", ".join(choices)}), None
         return value, None, None
 
     return normalise
+
+
+_UNKNOWN_OPEN_VALUE = {
+    "language": N_("is not a known language; kept as written"),
+    "neighborhood": N_("is not a known neighborhood; kept as written"),
+}
+_ITEM = N_("'{item}' {note}")  # one item of a list, and what is wrong with it
 
 
 def _open(lookup: dict[str, str], noun: str) -> Callable[[str], Normalised]:
     def normalise(text: str) -> Normalised:
         value = lookup.get(vocab.norm_key(text))
         if value is None:
-            return " ".join(text.split()), None, f"is not a known {noun}; kept as written"
+            return " ".join(text.split()), None, Message(_UNKNOWN_OPEN_VALUE[noun])
         return value, None, None
 
     return normalise
@@ -163,18 +227,18 @@ def _list_of(item_normaliser: Callable[[str], Normalised] | None) -> Callable[[s
                 continue
             value, error, warning = item_normaliser(item)
             if error:
-                return None, f"'{item}' {error}", None
+                return None, Message(_ITEM, {"item": item, "note": error}), None
             if warning:
-                warnings.append(f"'{item}' {warning}")
+                warnings.append(Message(_ITEM, {"item": item, "note": warning}))
             values.append(value)
-        return _SEP.join(dict.fromkeys(values)), None, "; ".join(warnings) or None
+        return _SEP.join(dict.fromkeys(values)), None, warnings or None
 
     return normalise
 
 
 def _partner_id(text: str) -> Normalised:
     if not re.fullmatch(contract.PARTNER_ID_PATTERN, text):
-        return None, "must be 1 to 32 letters, digits, '_' or '-'", None
+        return None, Message(N_("must be 1 to 32 letters, digits, '_' or '-'")), None
     return text, None, None
 
 
@@ -209,12 +273,13 @@ _SQL_TYPES = {
 
 
 def _mapping_frame(col: contract.Column, rows: Iterable[tuple[str, Normalised]]) -> pd.DataFrame:
+    """raw -> value, with whether it failed or has a warning (the messages stay in Python)."""
     raw, values, errors, warnings = [], [], [], []
     for text, (value, error, warning) in rows:
         raw.append(text)
         values.append(value)
-        errors.append(error)
-        warnings.append(warning)
+        errors.append(error is not None)
+        warnings.append(warning is not None)
     if col.type == "integer":
         value_series = pd.Series(values, dtype="Int64")
     elif col.type == "date":
@@ -225,8 +290,8 @@ def _mapping_frame(col: contract.Column, rows: Iterable[tuple[str, Normalised]])
         {
             "raw": pd.Series(raw, dtype="string"),
             "value": value_series,
-            "error": pd.Series(errors, dtype="string"),
-            "warning": pd.Series(warnings, dtype="string"),
+            "failed": pd.Series(errors, dtype="boolean"),
+            "warned": pd.Series(warnings, dtype="boolean"),
         }
     )
 
@@ -280,6 +345,8 @@ class _Run:
 
     def __init__(self, cur: db.Connection, report: FileReport, key: bytes, today: date):
         self.cur, self.report, self.key, self.today = cur, report, key, today
+        # column -> raw value -> what is wrong with it (problems rows with no template point here)
+        self.value_errors: dict[str, dict[str, Message]] = {}
 
     def sql(self, statement: str, params: dict[str, Any] | None = None) -> Any:
         return self.cur.execute(statement, params or {})
@@ -302,24 +369,21 @@ class _Run:
             )
         except db.Error as exc:
             detail = str(exc).strip().splitlines()[0]
-            self.report.add(
-                Problem(None, None, None, f"the rows cannot be read as a table ({detail}); save the file again as CSV")
-            )
+            self.report.add(Problem.of(None, None, None, Message(TABLE_UNREADABLE, {"detail": detail})))
             return False
         # a row with several extra fields is listed once per field; people need it once
         rejects = self.sql(
             "select distinct line, error_type, csv_line from staging_rejects order by line, error_type"
         ).fetchall()
         for line, error_type, csv_line in rejects:
-            reason = {
-                "TOO MANY COLUMNS": f"the row has more than the header's {width} fields "
-                "(a value with the delimiter in it must be wrapped in double quotes)",
-                "MISSING COLUMNS": f"the row has fewer than the header's {width} fields",
-                "UNQUOTED VALUE": "a value has a stray double quote (wrap the value in double "
-                "quotes and double any quote inside it)",
-                "LINE SIZE OVER MAXIMUM": "the line is far too long (is a quote left open?)",
-            }.get(error_type, f"the row cannot be read ({error_type.lower()})")
-            self.report.add(Problem(int(line), None, (csv_line or "").strip()[:80], reason))
+            template = {
+                "TOO MANY COLUMNS": TOO_MANY_FIELDS,
+                "MISSING COLUMNS": TOO_FEW_FIELDS,
+                "UNQUOTED VALUE": STRAY_QUOTE,
+                "LINE SIZE OVER MAXIMUM": LINE_TOO_LONG,
+            }.get(error_type, ROW_UNREADABLE)
+            reason = Message(template, {"width": width, "error": error_type.lower()})
+            self.report.add(Problem.of(int(line), None, (csv_line or "").strip()[:80], reason))
         return not rejects
 
     # -- per-column checks ------------------------------------------------------------
@@ -365,7 +429,11 @@ class _Run:
                 r[0]
                 for r in self.sql(f"select distinct {col.name} from cleaned where {col.name} is not null").fetchall()
             ]
-            frame = _mapping_frame(col, ((text, normaliser(text)) for text in distinct))
+            normalised = {text: normaliser(text) for text in distinct}
+            frame = _mapping_frame(col, normalised.items())
+            self.value_errors[col.name] = {text: error for text, (_, error, _) in normalised.items() if error}
+            notes = {text: warning for text, (_, _, warning) in normalised.items() if warning}
+            del normalised
             table = f"map_{col.name}"
             self.cur.register(f"{table}_frame", frame)
             self.sql(f"create or replace temp table {table} as select * from {table}_frame")
@@ -379,96 +447,116 @@ class _Run:
             else:
                 value = f"{table}.value"
             select.append(f"{value} as {col.name}")
+            # no template: the message is value_errors[column][value]
             self.collect(
-                f"""select c.line, '{col.name}', c.{col.name}, {table}.error, ''
+                f"""select c.line, '{col.name}', c.{col.name}, null, null
                 from cleaned c join {table} on {table}.raw = c.{col.name}
-                where {table}.error is not null"""
+                where {table}.failed"""
             )
-            for raw, warning, rows, first in self.sql(
-                f"""select m.raw, m.warning, count(*), min(c.line) from cleaned c
-                join {table} m on m.raw = c.{col.name} where m.warning is not null
+            for raw, rows, first in self.sql(
+                f"""select m.raw, count(*), min(c.line) from cleaned c
+                join {table} m on m.raw = c.{col.name} where m.warned
                 group by all order by min(c.line)"""
             ).fetchall():
-                self.report.warnings.append(
-                    Problem(first, col.name, raw, f"{warning} ({rows:,} row{'s' if rows != 1 else ''})")
-                )
+                note = Message.plural_of(ON_ROWS, rows, note=notes[raw])
+                self.report.warnings.append(Problem.of(first, col.name, raw, note))
         self.sql(f"create or replace temp table typed as select {', '.join(select)} from cleaned c {' '.join(joins)}")
 
     def collect(self, select_sql: str, params: dict[str, Any] | None = None) -> None:
-        """Add the rows of a (line, column, value, reason, hint) query to `problems`."""
+        """Add the rows of a (line, column, value, template, params) query to `problems`.
+
+        The template is a msgid given as a parameter; params is a map of the values of its
+        {placeholders} (or null), so the English is written, and translated, in Python.
+        """
         self.sql(f"insert into problems {select_sql}", params)
+
+    def listed_problems(self, limit: int) -> list[Problem]:
+        """The first `limit` problems in line order, as sentences."""
+        rows = self.sql(
+            "select line, col, value, template, params from problems order by line nulls first, col limit $n",
+            {"n": limit},
+        ).fetchall()
+        found = []
+        for line, column, value, template, params in rows:
+            message = Message(template, params or {}) if template else self.value_errors[column][value]
+            found.append(Problem.of(line, column, value, message))
+        return found
 
     def required(self, kind: str, present: set[str]) -> None:
         """Empty cells in required columns (a missing column is reported once, not per row)."""
         for name in contract.required_columns(kind):
             if name not in present:
                 continue
-            self.collect(f"select line, '{name}', null, 'a value is required', '' from cleaned where {name} is null")
+            self.collect(
+                f"select line, '{name}', null, $template, null from cleaned where {name} is null",
+                {"template": VALUE_REQUIRED},
+            )
 
     def rows(self, kind: str) -> None:
         """Rules that look across rows and at what is stored already."""
         if kind == "partners":
-            self.duplicates("partner_id", ["partner_id"], "appears more than once in the file")
+            self.duplicates("partner_id", ["partner_id"], DUPLICATE)
             self.collect(
-                """select t.line, 'partner_id', t.partner_id,
-                'is already stored (batch ' || p.batch_id || '); to correct it, undo that batch and load the corrected file', ''
-                from typed t join partners p using (partner_id)"""
+                """select t.line, 'partner_id', t.partner_id, $template, map {'batch': p.batch_id::varchar}
+                from typed t join partners p using (partner_id)""",
+                {"template": ALREADY_STORED},
             )
         elif kind == "events":
-            self.duplicates("event_id", ["event_id"], "appears more than once in the file")
+            self.duplicates("event_id", ["event_id"], DUPLICATE)
             self.collect(
-                """select t.line, 'event_id', t.event_id,
-                'is already stored (batch ' || e.batch_id || '); to correct it, undo that batch and load the corrected file', ''
-                from typed t join events e using (event_id)"""
+                """select t.line, 'event_id', t.event_id, $template, map {'batch': e.batch_id::varchar}
+                from typed t join events e using (event_id)""",
+                {"template": ALREADY_STORED},
             )
             self.unknown_partner("host_partner_id")
             self.collect(
-                """select line, 'co_host_partner_ids', co_host, reason, '' from (
+                """select line, 'co_host_partner_ids', co_host, template, null from (
                     select t.line, u.co_host,
-                        case when u.co_host = t.host_partner_id then 'is the host; list only the other partners'
-                             when p.partner_id is null then 'is not a known partner (load the partners file first, or check the spelling)'
-                        end as reason
+                        case when u.co_host = t.host_partner_id then $is_host
+                             when p.partner_id is null then $unknown_partner
+                        end as template
                     from typed t, unnest(t.co_host_partner_ids) as u(co_host)
                     left join partners p on p.partner_id = u.co_host
-                ) where reason is not null"""
+                ) where template is not null""",
+                {"is_host": IS_HOST, "unknown_partner": UNKNOWN_PARTNER},
             )
         else:
-            self.duplicates(
-                "engagement_id", ["partner_id", "engagement_id"], "appears more than once for this partner in the file"
-            )
+            self.duplicates("engagement_id", ["partner_id", "engagement_id"], DUPLICATE_FOR_PARTNER)
             self.collect(
-                """select t.line, 'engagement_id', t.engagement_id,
-                'is already stored for partner ' || t.partner_id || ' (batch ' || e.batch_id || '); to correct it, undo that batch and load the corrected file', ''
-                from typed t join engagements e using (partner_id, engagement_id)"""
+                """select t.line, 'engagement_id', t.engagement_id, $template,
+                    map {'partner': t.partner_id, 'batch': e.batch_id::varchar}
+                from typed t join engagements e using (partner_id, engagement_id)""",
+                {"template": ALREADY_STORED_FOR_PARTNER},
             )
             self.unknown_partner("partner_id")
             self.collect(
-                """select t.line, 'event_id', t.event_id,
-                'is not a known event (load the events file first, or check the id)', ''
-                from typed t anti join events e using (event_id) where t.event_id is not null"""
+                """select t.line, 'event_id', t.event_id, $template, null
+                from typed t anti join events e using (event_id) where t.event_id is not null""",
+                {"template": UNKNOWN_EVENT},
             )
             self.collect(
-                """select line, 'engaged_on', strftime(engaged_on, '%Y-%m-%d'),
-                'is after today (' || strftime($today, '%Y-%m-%d') || '); a contact cannot be in the future', ''
+                """select line, 'engaged_on', strftime(engaged_on, '%Y-%m-%d'), $template,
+                    map {'today': strftime($today, '%Y-%m-%d')}
                 from typed where engaged_on > $today""",
-                {"today": self.today},
+                {"template": AFTER_TODAY, "today": self.today},
             )
 
-    def duplicates(self, column: str, key: list[str], reason: str) -> None:
+    def duplicates(self, column: str, key: list[str], template: str) -> None:
         keys = ", ".join(key)
         self.collect(
-            f"""select line, '{column}', {column}, '{reason} (first on line ' || first_line || ')', ''
+            f"""select line, '{column}', {column}, $template, map {{'first_line': first_line::varchar}}
             from (select line, {column}, min(line) over (partition by {keys}) as first_line
                   from typed where {column} is not null)
-            where line > first_line"""
+            where line > first_line""",
+            {"template": template},
         )
 
     def unknown_partner(self, column: str) -> None:
         self.collect(
-            f"""select t.line, '{column}', t.{column},
-            'is not a known partner (load the partners file first, or check the spelling)', ''
+            f"""select t.line, '{column}', t.{column}, $template, null
             from typed t anti join partners p on p.partner_id = t.{column}
-            where t.{column} is not null"""
+            where t.{column} is not null""",
+            {"template": UNKNOWN_PARTNER},
         )
 
     # -- storing ------------------------------------------------------------------------
@@ -561,45 +649,30 @@ def process(
     size = _source_size(source)
     if size > limit:  # checked before reading, so a huge file is never held in memory
         report = FileReport(file_name=name, sha256="")
-        report.add(
-            Problem(
-                None,
-                None,
-                None,
-                f"the file is {_megabytes(size)} MB; the limit is {_megabytes(limit)} MB. "
-                "Split it (by year or by partner) and load the parts.",
-            )
-        )
+        sizes = {"size": _megabytes(size), "limit": _megabytes(limit)}
+        report.add(Problem.of(None, None, None, Message(FILE_TOO_LARGE, sizes)))
         return report
     data = _read_source(source)
     report = FileReport(file_name=name, sha256=sha256_of(data))
     if not data.strip():
-        report.add(Problem(None, None, None, "the file is empty: it needs a header row and at least one data row"))
+        report.add(Problem.of(None, None, None, Message(FILE_EMPTY)))
         return report
     try:
         decoded = textfile.decode(data)
     except textfile.EncodingUnknown as exc:
-        report.add(Problem(None, None, None, str(exc)))
+        report.add(Problem.of(None, None, None, Message(str(exc))))  # textfile.UNKNOWN_ENCODING
         return report
     report.encoding = decoded.label
     text = decoded.text
     report.delimiter = textfile.detect_delimiter(text)
     header = textfile.read_header(text, report.delimiter)
     if not any(header):
-        report.add(Problem(1, None, None, "the first line should be a header row naming the columns"))
+        report.add(Problem.of(1, None, None, Message(NO_HEADER)))
         return report
 
     report.kind = kind or detect_kind(header)
     if report.kind is None:
-        report.add(
-            Problem(
-                1,
-                None,
-                None,
-                "cannot tell whether this is a partners, events or engagements "
-                "file from its header; check the column names or choose the kind",
-            )
-        )
+        report.add(Problem.of(1, None, None, Message(KIND_UNCLEAR)))
         return report
     kind = report.kind
     report.columns = match_columns(header, kind, overrides)
@@ -607,22 +680,16 @@ def process(
     for match in report.columns:
         if match.column is None:
             label = match.header or f"(column {match.position + 1} has no name)"
-            report.warnings.append(Problem(1, label, None, "is not a column of the contract; it is ignored"))
+            report.warnings.append(Problem.of(1, label, None, Message(NOT_A_COLUMN)))
         elif match.column in seen:
-            report.add(
-                Problem(
-                    1,
-                    match.header,
-                    None,
-                    f"also means '{match.column}', like column '{seen[match.column].header}'; keep one of them",
-                )
-            )
+            same = {"column": match.column, "other": seen[match.column].header}
+            report.add(Problem.of(1, match.header, None, Message(ALSO_MEANS, same)))
         else:
             seen[match.column] = match
     for name in contract.required_columns(kind):
         if name not in seen:
             accepted = ", ".join(contract.column(kind, name).headers)
-            report.add(Problem(None, name, None, f"the required column is missing (accepted headers: {accepted})"))
+            report.add(Problem.of(None, name, None, Message(COLUMN_MISSING, {"headers": accepted})))
 
     own_cursor = cursor is None
     cur = cursor if cursor is not None else db.cursor(database)
@@ -638,15 +705,9 @@ def process(
             {"sha": report.sha256},
         ).fetchone()
         if duplicate:
-            report.add(
-                Problem(
-                    None,
-                    None,
-                    None,
-                    f"this exact file was already loaded as batch {duplicate[0]} "
-                    f"on {duplicate[1]:%Y-%m-%d} by {duplicate[2]}; it was not loaded again",
-                )
-            )
+            batch, loaded_at, loaded_by = duplicate
+            earlier = {"batch": str(batch), "day": f"{loaded_at:%Y-%m-%d}", "by": loaded_by}
+            report.add(Problem.of(None, None, None, Message(ALREADY_LOADED, earlier)))
             return report
         key = pseudonym.load_or_create_key(config.key_path(config.db_path(database)))
         run = _Run(cur, report, key, today or _today())
@@ -659,14 +720,7 @@ def process(
             csv_path.write_text(text, encoding="utf-8")
             del text, decoded, data  # the file is not held in memory while DuckDB works
             if not run.stage(csv_path, len(header), report.delimiter):
-                report.problems.append(
-                    Problem(
-                        None,
-                        None,
-                        None,
-                        "the rows above could not be read, so the values were not checked yet; fix them and try again",
-                    )
-                )
+                report.problems.append(Problem.of(None, None, None, Message(NOT_CHECKED)))
                 return report
         tell("Checking every value", 0.35)
         run.clean(kind, report.columns)
@@ -674,19 +728,14 @@ def process(
         empty_rows = cur.execute("select count(*) from staging").fetchone()[0] - report.row_count
         cur.execute("drop table staging")  # temp tables live in memory; `cleaned` has it all now
         if empty_rows:
-            report.warnings.append(
-                Problem(
-                    None,
-                    None,
-                    None,
-                    f"skipped {empty_rows:,} row{'s' if empty_rows != 1 else ''} with every cell empty",
-                )
-            )
+            skipped = Message.plural_of(EMPTY_ROWS_SKIPPED, empty_rows)
+            report.warnings.append(Problem.of(None, None, None, skipped))
         if report.row_count == 0:
-            report.add(Problem(None, None, None, "the file has a header but no data rows"))
+            report.add(Problem.of(None, None, None, Message(NO_DATA_ROWS)))
             return report
         cur.execute(
-            "create or replace temp table problems (line integer, col varchar, value varchar, reason varchar, hint varchar)"
+            "create or replace temp table problems "
+            "(line integer, col varchar, value varchar, template varchar, params map(varchar, varchar))"
         )
         run.required(kind, set(seen))
         run.type_columns(kind, set(seen))
@@ -695,11 +744,7 @@ def process(
         run.rows(kind)
         count = cur.execute("select count(*) from problems").fetchone()[0]
         report.problem_count += count
-        listed = cur.execute(
-            "select line, col, value, reason from problems order by line nulls first, col limit $n",
-            {"n": MAX_LISTED_PROBLEMS},
-        ).fetchall()
-        report.problems.extend(Problem(line, col, value, reason) for line, col, value, reason in listed)
+        report.problems.extend(run.listed_problems(MAX_LISTED_PROBLEMS))
         if preview_rows:
             report.preview = _preview(cur, preview_rows)
         if report.ok and store:
@@ -855,7 +900,19 @@ class UndoResult:
 
 
 class UndoRefused(ValueError):
-    pass
+    """Undo is not possible; str() is the English reason, `message` the translatable one."""
+
+    def __init__(self, message: Message):
+        super().__init__(message.english())
+        self.message = message
+
+
+# a batch another one depends on, by what it holds
+_DEPENDENT_BATCH = {
+    "partners": N_("batch {batch} (partners)"),
+    "events": N_("batch {batch} (events)"),
+    "engagements": N_("batch {batch} (engagements)"),
+}
 
 
 def undo_batch(batch_id: int, *, database: Path | str | None = None, by: str = "unknown") -> UndoResult:
@@ -872,17 +929,18 @@ def undo_batch(batch_id: int, *, database: Path | str | None = None, by: str = "
                 "select kind, file_name, status from batches where batch_id = $id", {"id": batch_id}
             ).fetchone()
             if found is None:
-                raise UndoRefused(f"there is no batch {batch_id}")
+                raise UndoRefused(Message(N_("there is no batch {batch}"), {"batch": str(batch_id)}))
             kind, file_name, status = found
+            batch = {"batch": str(batch_id), "file": file_name}
             if status != "loaded":
-                raise UndoRefused(f"batch {batch_id} ({file_name}) was already undone")
+                raise UndoRefused(Message(N_("batch {batch} ({file}) was already undone"), batch))
             dependents = cur.execute(_dependents_sql(kind), {"id": batch_id}).fetchall()
             if dependents:
-                listed = ", ".join(f"batch {b} ({k})" for b, k in dependents)
-                raise UndoRefused(
-                    f"batch {batch_id} ({file_name}) cannot be undone while other data refers to it: "
-                    f"{listed}. Undo those first."
+                listed = Enumeration(tuple(Message(_DEPENDENT_BATCH[k], {"batch": str(b)}) for b, k in dependents))
+                refused = N_(
+                    "batch {batch} ({file}) cannot be undone while other data refers to it: {batches}. Undo those first."
                 )
+                raise UndoRefused(Message(refused, {**batch, "batches": listed}))
             rows = cur.execute(f"select count(*) from {kind} where batch_id = $id", {"id": batch_id}).fetchone()[0]
             if kind == "events":
                 cur.execute("delete from event_cohosts where batch_id = $id", {"id": batch_id})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from impact import contract, vocab
+from impact.i18n import N_
 
 # (python codec, label shown to people), in the order tried after the BOM checks.
 _CANDIDATES = (
@@ -25,8 +26,14 @@ _CANDIDATES = (
 _SAMPLE = 256 * 1024
 
 
+UNKNOWN_ENCODING = N_(
+    "The file's text encoding could not be recognised (it is not UTF-8, UTF-16, "
+    "GB18030/GBK, Big5 or Windows-1252). In Excel, use Save As > 'CSV UTF-8' and try again."
+)
+
+
 class EncodingUnknown(ValueError):
-    pass
+    """No encoding reads the file; the message is UNKNOWN_ENCODING (a msgid)."""
 
 
 @dataclass(frozen=True)
@@ -149,10 +156,7 @@ def decode(data: bytes) -> Decoded:
             return Decoded(data.decode(codec), codec, label)
         except UnicodeDecodeError:
             continue
-    raise EncodingUnknown(
-        "The file's text encoding could not be recognised (it is not UTF-8, UTF-16, "
-        "GB18030/GBK, Big5 or Windows-1252). In Excel, use Save As > 'CSV UTF-8' and try again."
-    )
+    raise EncodingUnknown(UNKNOWN_ENCODING)
 
 
 def _known_word_count(text: str) -> int:

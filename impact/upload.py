@@ -224,58 +224,71 @@ def data_dictionary(kind: str) -> pd.DataFrame:
 # ----------------------------------------------------------------- problem tables
 
 
-def _has(text: str, *needles: str) -> bool:
-    return any(n in text for n in needles)
+def problem_text(problem: ingest.Problem) -> str:
+    """What the engine said about a problem, in the reader's language."""
+    return problem.message.translated() if problem.message is not None else problem.reason
+
+
+def _fixes() -> dict[str, str]:
+    """The engine's problems (by msgid) and what to do about each, in the reader's language."""
+    reread = _(
+        "Open the file in a spreadsheet, check this row (a value with a comma or quote in it must be "
+        "quoted), save it as CSV again."
+    )
+    already_stored = _(
+        "Remove this row if it was loaded before; to correct stored data, undo that batch on the Data page "
+        "and load the corrected file."
+    )
+    export_again = _("Export the file again with a header row and the data rows below it.")
+    return {
+        ingest.ALREADY_LOADED: _(
+            "Nothing to do: this file is loaded already. To replace it, undo that batch on the Data page first."
+        ),
+        ingest.ALREADY_STORED: already_stored,
+        ingest.ALREADY_STORED_FOR_PARTNER: already_stored,
+        ingest.DUPLICATE: _("Give each row its own id, or delete the repeated row."),
+        ingest.DUPLICATE_FOR_PARTNER: _("Give each row its own id, or delete the repeated row."),
+        ingest.UNKNOWN_PARTNER: _(
+            "Load the partners file first (or add it to this upload), or correct the partner id."
+        ),
+        ingest.UNKNOWN_EVENT: _(
+            "Load the events file first (or add it to this upload), correct the event id, or leave it empty."
+        ),
+        ingest.IS_HOST: _("List only the other partners as co-hosts."),
+        ingest.COLUMN_MISSING: _(
+            "Add this column to the file, or, if the file has it under another name, choose it in the column matches above."
+        ),
+        ingest.ALSO_MEANS: _(
+            "Two columns mean the same thing: set one of them to '(ignore)' in the column matches above."
+        ),
+        ingest.VALUE_REQUIRED: _("Fill in this cell: it cannot be empty, NA, N/A, null or -."),
+        ingest.AFTER_TODAY: _("Check the date: a contact cannot be in the future."),
+        ingest.KIND_UNCLEAR: _("Choose the kind of file above, or check that the header row names the columns."),
+        textfile.UNKNOWN_ENCODING: _("In Excel, use Save As > 'CSV UTF-8', then upload the new file."),
+        ingest.FILE_EMPTY: export_again,
+        ingest.NO_DATA_ROWS: export_again,
+        ingest.NO_HEADER: export_again,
+        ingest.FILE_TOO_LARGE: _("Split the file, by year or by partner, and upload the parts."),
+        ingest.TOO_MANY_FIELDS: reread,
+        ingest.TOO_FEW_FIELDS: reread,
+        ingest.STRAY_QUOTE: reread,
+        ingest.LINE_TOO_LONG: reread,
+        ingest.ROW_UNREADABLE: reread,
+        ingest.TABLE_UNREADABLE: reread,
+        ingest.NOT_CHECKED: _("Fix the rows listed above first; the values are checked once every row can be read."),
+    }
 
 
 def how_to_fix(problem: ingest.Problem, kind: str | None) -> str:
     """A sentence on what to do about one problem the engine reported."""
     if problem.hint:
         return problem.hint
-    reason = problem.reason
+    fix = _fixes().get(problem.template)
+    if fix is not None:
+        return fix
     col = None
     if kind and problem.column:
         col = next((c for c in contract.COLUMNS[kind] if c.name == problem.column), None)
-    if _has(reason, "already loaded as batch"):
-        return _("Nothing to do: this file is loaded already. To replace it, undo that batch on the Data page first.")
-    if _has(reason, "is already stored"):
-        return _(
-            "Remove this row if it was loaded before; to correct stored data, undo that batch on the Data page "
-            "and load the corrected file."
-        )
-    if _has(reason, "appears more than once"):
-        return _("Give each row its own id, or delete the repeated row.")
-    if _has(reason, "is not a known partner"):
-        return _("Load the partners file first (or add it to this upload), or correct the partner id.")
-    if _has(reason, "is not a known event"):
-        return _("Load the events file first (or add it to this upload), correct the event id, or leave it empty.")
-    if _has(reason, "is the host"):
-        return _("List only the other partners as co-hosts.")
-    if _has(reason, "required column is missing"):
-        return _(
-            "Add this column to the file, or, if the file has it under another name, choose it in the column matches above."
-        )
-    if _has(reason, "also means"):
-        return _("Two columns mean the same thing: set one of them to '(ignore)' in the column matches above.")
-    if _has(reason, "a value is required"):
-        return _("Fill in this cell: it cannot be empty, NA, N/A, null or -.")
-    if _has(reason, "after today"):
-        return _("Check the date: a contact cannot be in the future.")
-    if _has(reason, "cannot tell whether"):
-        return _("Choose the kind of file above, or check that the header row names the columns.")
-    if _has(reason, "text encoding"):
-        return _("In Excel, use Save As > 'CSV UTF-8', then upload the new file.")
-    if _has(reason, "file is empty", "no data rows", "should be a header row"):
-        return _("Export the file again with a header row and the data rows below it.")
-    if _has(reason, "the limit is"):
-        return _("Split the file, by year or by partner, and upload the parts.")
-    if _has(reason, "fields", "stray double quote", "far too long"):
-        return _(
-            "Open the file in a spreadsheet, check this row (a value with a comma or quote in it must be "
-            "quoted), save it as CSV again."
-        )
-    if _has(reason, "could not be read"):
-        return _("Fix the rows listed above first; the values are checked once every row can be read.")
     if col is not None:
         if col.type == "date":
             return _("Write the date as YYYY-MM-DD (2024-03-15), YYYY/M/D or M/D/YYYY, and check it exists.")
@@ -300,7 +313,7 @@ def problems_frame(problems: Sequence[ingest.Problem], kind: str | None) -> pd.D
             line: pd.array([p.line for p in problems], dtype="Int64"),
             column: pd.array([p.column for p in problems], dtype="string"),
             value: pd.array([p.value for p in problems], dtype="string"),
-            problem: pd.array([p.reason for p in problems], dtype="string"),
+            problem: pd.array([problem_text(p) for p in problems], dtype="string"),
             fix: pd.array([how_to_fix(p, kind) for p in problems], dtype="string"),
         }
     )
@@ -313,7 +326,7 @@ def warnings_frame(warnings: Sequence[ingest.Problem]) -> pd.DataFrame:
             line: pd.array([w.line for w in warnings], dtype="Int64"),
             column: pd.array([w.column for w in warnings], dtype="string"),
             value: pd.array([w.value for w in warnings], dtype="string"),
-            _("note"): pd.array([w.reason for w in warnings], dtype="string"),
+            _("note"): pd.array([problem_text(w) for w in warnings], dtype="string"),
         }
     )
 

@@ -90,7 +90,9 @@ with history_tab:
                     except upload.NotAllowed as exc:
                         st.error(str(exc))
                     except ingest.UndoRefused as exc:
-                        st.error(_("Not undone: {reason}").format(reason=exc), icon=":material/block:")
+                        st.error(
+                            _("Not undone: {reason}").format(reason=exc.message.translated()), icon=":material/block:"
+                        )
                     except Exception:
                         log.exception("undo of batch %s failed", chosen)
                         st.error(

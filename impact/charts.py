@@ -12,13 +12,29 @@ from impact import i18n, vocab
 
 # Okabe-Ito: distinguishable with the common kinds of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-FONT = "Noto Sans, Noto Sans CJK TC, Noto Sans CJK SC, PingFang TC, Microsoft JhengHei, sans-serif"
+# The chart font follows the interface language: Traditional and Simplified Chinese write some
+# characters differently (and a browser without a hint draws them with Japanese forms), so
+# each script's CJK font comes first for its own language. English and Spanish charts still
+# show Chinese names (partners, titles) in Traditional forms, as most partners write them.
+_TRADITIONAL = "Noto Sans CJK TC, PingFang TC, Microsoft JhengHei"
+_SIMPLIFIED = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei"
+FONTS = {
+    "en": f"Noto Sans, {_TRADITIONAL}, {_SIMPLIFIED}, sans-serif",
+    "zh_Hant": f"Noto Sans, {_TRADITIONAL}, {_SIMPLIFIED}, sans-serif",
+    "zh_Hans": f"Noto Sans, {_SIMPLIFIED}, {_TRADITIONAL}, sans-serif",
+    "es": f"Noto Sans, {_TRADITIONAL}, {_SIMPLIFIED}, sans-serif",
+}
+
+
+def font_family(language: str | None = None) -> str:
+    """The font list for charts in `language` (default: the reader's, read when a chart is built)."""
+    return FONTS.get(language or i18n.current(), FONTS[i18n.DEFAULT_LANGUAGE])
 
 
 def _layout(fig: go.Figure, title: str, y_title: str | None) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT},
+        font={"family": font_family()},
         yaxis_title=y_title,
         xaxis_title=None,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
@@ -234,7 +250,7 @@ def ranked_bars(
     )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT},
+        font={"family": font_family()},
         height=max(260, 90 + row_height * len(rows)),
         margin={"l": 10, "r": 60, "t": 60, "b": 10},
         showlegend=False,
@@ -329,7 +345,7 @@ def heatmap(
     )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT},
+        font={"family": font_family()},
         height=max(260, 140 + 36 * len(grid.index)),
         margin={"l": 10, "r": 10, "t": 60 if x_is_month else 100, "b": 10},
         separators=".,",
@@ -391,7 +407,7 @@ def data_calendar(
     )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT},
+        font={"family": font_family()},
         height=max(260, 110 + 36 * len(grid.index)),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         separators=".,",
@@ -511,7 +527,7 @@ def network(
     )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT},
+        font={"family": font_family()},
         height=520,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         plot_bgcolor="white",
@@ -546,7 +562,7 @@ def paired_bars(
         )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT},
+        font={"family": font_family()},
         barmode="group",
         bargap=0.25,
         height=max(260, 100 + 22 * len(measures) * len(frame)),

@@ -238,7 +238,7 @@ def trend_chart(frame: pd.DataFrame, title: str, names: dict[str, str], y_title:
         )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": charts.FONT},
+        font={"family": charts.font_family()},
         barmode="group",
         yaxis_title=y_title,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},

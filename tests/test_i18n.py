@@ -237,3 +237,18 @@ def test_month_ticks_name_months_in_the_readers_language_and_thin_out_long_range
     assert values == [date(y, m, 1) for y in range(2020, 2025) for m in (1, 7)]
     assert text[:3] == ["Jan 2020", "Jul 2020", "Jan 2021"]
     assert i18n.month_ticks([]) == ([], [])
+
+
+def test_charts_draw_chinese_in_the_script_of_the_interface_language() -> None:
+    """A chart built in 简体中文 asks for Noto Sans CJK SC before TC; in 繁體中文, TC before SC."""
+    from impact import charts
+
+    frame = pd.DataFrame({"month": [date(2024, 1, 1)], "new_people": [3], "returning_people": [2]})
+    fonts = {}
+    for language in ("zh_Hans", "zh_Hant", "en"):
+        with i18n.using(language):
+            fonts[language] = charts.new_vs_returning(frame, "t", "n", "r", "y").layout.font.family
+    for language, first, second in (("zh_Hans", "SC", "TC"), ("zh_Hant", "TC", "SC")):
+        family = fonts[language]
+        assert family.index(f"Noto Sans CJK {first}") < family.index(f"Noto Sans CJK {second}"), family
+    assert fonts["en"] == charts.font_family("en")

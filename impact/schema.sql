@@ -139,6 +139,23 @@ create or replace macro headcount_only_events(
     where ev.attendance is not null
         and not exists (select 1 from engagements as g where g.event_id = ev.event_id);
 
+-- One row per event in scope and per selected partner that hosted or co-hosted it: a
+-- co-hosted event counts for each of its partners, so partners add up to more than the
+-- events held.
+create or replace macro partner_events(
+    start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
+) as table
+    select pe.*
+    from (
+        select ev.event_id, ev.event_date, ev.event_type, ev.host_partner_id as partner_id, true as hosted
+        from events_in_scope(start_date, end_date, partners, languages, neighborhoods) as ev
+        union all
+        select ev.event_id, ev.event_date, ev.event_type, c.partner_id, false as hosted
+        from events_in_scope(start_date, end_date, partners, languages, neighborhoods) as ev
+        join event_cohosts as c on c.event_id = ev.event_id
+    ) as pe
+    where partners is null or list_contains(partners, pe.partner_id);
+
 -- The first day of each calendar month the period touches (a chart's x axis: months without
 -- activity show as zero, not as a gap).
 create or replace macro months_of_period(start_date date, end_date date) as table

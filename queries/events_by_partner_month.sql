@@ -1,28 +1,10 @@
 -- Events per partner and calendar month: those it hosted and those it co-hosted. A
 -- co-hosted event counts for each of its partners, so partners add up to more than the
 -- events held.
-with params as (
-    select $partners::varchar[] as partners
-),
-
-events_in_scope as (
-    select * from events_in_scope(
+with partner_events as (
+    select * from partner_events(
         $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
     )
-),
-
--- one row per event and partner that hosted or co-hosted it (of the selected partners)
-partner_events as (
-    select pe.*
-    from (
-        select event_id, event_date, event_type, host_partner_id as partner_id, true as hosted
-        from events_in_scope
-        union all
-        select ev.event_id, ev.event_date, ev.event_type, c.partner_id, false
-        from events_in_scope as ev
-        join event_cohosts as c using (event_id)
-    ) as pe, params as p
-    where p.partners is null or list_contains(p.partners, pe.partner_id)
 ),
 
 months as (
@@ -31,8 +13,8 @@ months as (
 
 partner_list as (
     select pa.partner_id, pa.name as partner_name
-    from partners as pa, params as p
-    where p.partners is null or list_contains(p.partners, pa.partner_id)
+    from partners as pa
+    where $partners::varchar[] is null or list_contains($partners::varchar[], pa.partner_id)
 ),
 
 counts as (

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import config, db, ingest
+from impact import db, ingest
 
-FIXTURES = config.PROJECT_ROOT.parent / "shared" / "fixtures" / "csv"
+FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 GOOD_ENGAGEMENT_FILES = [e["file"] for e in EXPECTED if e["kind"] == "engagements" and e["expect"] == "ok"]
 
@@ -35,7 +35,7 @@ def load_fixture_files(path: Path, names: list[str]) -> list[ingest.FileReport]:
 
 @pytest.fixture
 def fixture_db(empty_db: Path) -> Path:
-    """Partners, events and every good engagements file of shared/fixtures/csv."""
+    """Partners, events and every good engagements file of tests/fixtures/csv."""
     load_fixture_files(empty_db, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
     return empty_db
 
@@ -79,6 +79,6 @@ def sign_in_as(at: AppTest, name: str) -> None:
     """Sign an AppTest session in as a local account (as the sign-in form does)."""
     import time
 
-    from impact import auth
+    from impact.web import auth
 
     at.session_state[auth.SESSION_KEY] = {"name": name, "iat": time.time()}

@@ -1,4 +1,4 @@
-"""Every sample file in shared/fixtures/csv gives the outcome its expected.json states."""
+"""Every sample file in tests/fixtures/csv gives the outcome its expected.json states."""
 
 from __future__ import annotations
 

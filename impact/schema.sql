@@ -129,32 +129,62 @@ create or replace macro events_in_scope(
         and (languages is null or list_has_any(languages, coalesce(ev.languages, [])))
         and (neighborhoods is null or list_contains(neighborhoods, ev.neighborhood));
 
+-- Each event in scope with what it counts for. `recorded`: the contacts recorded at the event
+-- (linked by event_id), over all data, not only the period's or the filters'. An event with
+-- records is counted through them, never twice: only an event with a headcount and no record
+-- is `counted_by_headcount`, and its headcount is what counts as contacts (`headcount_only`,
+-- 0 for every other event). `attendance`: the headcount, else the records, else 0; the
+-- headcount as reported (the events table's `attendance`, null if none) is `headcount`.
+create or replace macro event_figures(
+    start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
+) as table
+    select f.*, case when f.counted_by_headcount then f.headcount else 0 end as headcount_only
+    from (
+        select
+            ev.* replace (coalesce(ev.attendance, r.recorded, 0) as attendance),
+            ev.attendance as headcount,
+            coalesce(r.recorded, 0) as recorded,
+            ev.attendance is not null and r.recorded is null as counted_by_headcount
+        from events_in_scope(start_date, end_date, partners, languages, neighborhoods) as ev
+        left join (
+            select g.event_id, count(*) as recorded
+            from engagements as g
+            where g.event_id is not null
+            group by g.event_id
+        ) as r on r.event_id = ev.event_id
+    ) as f;
+
 -- Events in scope that have a headcount and no individual records: their headcount is what
--- counts as contacts. An event with records (over all data) is counted through them, never twice.
+-- counts as contacts (event_figures decides which). The columns of the events table.
 create or replace macro headcount_only_events(
     start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
 ) as table
-    select ev.*
+    select f.* exclude (headcount, recorded, counted_by_headcount, headcount_only) replace (f.headcount as attendance)
+    from event_figures(start_date, end_date, partners, languages, neighborhoods) as f
+    where f.counted_by_headcount;
+
+-- One row per event in scope and per partner that hosted or co-hosted it (`hosted` says
+-- which): the partners of each event, whoever was selected. Collaboration is counted over
+-- these, so a selected partner's co-hosts show too.
+create or replace macro event_partners(
+    start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
+) as table
+    select ev.event_id, ev.event_date, ev.event_type, ev.host_partner_id as partner_id, true as hosted
     from events_in_scope(start_date, end_date, partners, languages, neighborhoods) as ev
-    where ev.attendance is not null
-        and not exists (select 1 from engagements as g where g.event_id = ev.event_id);
+    union all
+    select ev.event_id, ev.event_date, ev.event_type, c.partner_id, false as hosted
+    from events_in_scope(start_date, end_date, partners, languages, neighborhoods) as ev
+    join event_cohosts as c on c.event_id = ev.event_id;
 
 -- One row per event in scope and per selected partner that hosted or co-hosted it: a
 -- co-hosted event counts for each of its partners, so partners add up to more than the
--- events held.
+-- events held. A co-host of a selected partner's event counts only if it was selected too.
 create or replace macro partner_events(
     start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
 ) as table
-    select pe.*
-    from (
-        select ev.event_id, ev.event_date, ev.event_type, ev.host_partner_id as partner_id, true as hosted
-        from events_in_scope(start_date, end_date, partners, languages, neighborhoods) as ev
-        union all
-        select ev.event_id, ev.event_date, ev.event_type, c.partner_id, false as hosted
-        from events_in_scope(start_date, end_date, partners, languages, neighborhoods) as ev
-        join event_cohosts as c on c.event_id = ev.event_id
-    ) as pe
-    where partners is null or list_contains(partners, pe.partner_id);
+    select ep.*
+    from event_partners(start_date, end_date, partners, languages, neighborhoods) as ep
+    where partners is null or list_contains(partners, ep.partner_id);
 
 -- The first day of each calendar month the period touches (a chart's x axis: months without
 -- activity show as zero, not as a gap).

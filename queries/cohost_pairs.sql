@@ -1,18 +1,11 @@
 -- The collaboration network: for each pair of partners, the events they held together
 -- (host and co-host, or two co-hosts). With a partner filter, the pairs are those of the
 -- events a selected partner took part in, so a selected partner's collaborators show too.
-with events_in_scope as (
-    select * from events_in_scope(
+-- every partner of the events in scope, selected or not (event_partners, not partner_events)
+with event_partners as (
+    select event_id, partner_id from event_partners(
         $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
     )
-),
-
-event_partners as (
-    select event_id, host_partner_id as partner_id from events_in_scope
-    union
-    select c.event_id, c.partner_id
-    from event_cohosts as c
-    join events_in_scope using (event_id)
 ),
 
 pairs as (

@@ -2,18 +2,11 @@
 -- partner (joint events: hosted with a co-host, or co-hosted). A last row with no partner_id
 -- counts each event once: the period's events and joint events. With a partner filter, the
 -- events are those a selected partner took part in, and their other partners are listed too.
-with events_in_scope as (
-    select * from events_in_scope(
+-- every partner of the events in scope, selected or not (event_partners, not partner_events)
+with event_partners as (
+    select event_id, partner_id from event_partners(
         $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
     )
-),
-
-event_partners as (
-    select event_id, host_partner_id as partner_id from events_in_scope
-    union
-    select c.event_id, c.partner_id
-    from event_cohosts as c
-    join events_in_scope using (event_id)
 ),
 
 partners_per_event as (

@@ -12,11 +12,9 @@ activity as (
     from (
         select partner_id, date_trunc('month', engaged_on)::date as month from engagements
         union
-        select host_partner_id, date_trunc('month', event_date)::date from events
-        union
-        select c.partner_id, date_trunc('month', ev.event_date)::date
-        from event_cohosts as c
-        join events as ev using (event_id)
+        -- every event, whatever its date, for its host and for each co-host
+        select partner_id, date_trunc('month', event_date)::date
+        from event_partners('-infinity'::date, 'infinity'::date, null, null, null)
     ) as a, params as p
     where a.month between p.earliest and p.today
 ),

@@ -4,27 +4,17 @@ with params as (
     select $languages::varchar[] as languages
 ),
 
-events_in_scope as (
-    select * from events_in_scope(
+-- attendance: the headcount, else the contacts recorded at the event over all data
+event_figures as (
+    select event_id, languages, attendance
+    from event_figures(
         $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
     )
 ),
 
--- contacts recorded at each event, over all data (attendance of an event without a headcount)
-recorded_at_event as (
-    select event_id, count(*) as recorded
-    from engagements
-    where event_id is not null
-    group by event_id
-),
-
 event_languages as (
-    select
-        ev.event_id,
-        unnest(ev.languages) as language,
-        coalesce(ev.attendance, r.recorded, 0) as attendance
-    from events_in_scope as ev
-    left join recorded_at_event as r using (event_id)
+    select event_id, unnest(languages) as language, attendance
+    from event_figures
 ),
 
 final as (

@@ -3,23 +3,14 @@
 -- filter, only pairs that include a selected partner. Partner names only; event titles
 -- and topics are staff's free text and never leave the server.
 with params as (
-    select
-        $start::date as start_date,
-        $end::date as end_date,
-        $partners::varchar[] as partners
+    select $partners::varchar[] as partners
 ),
 
--- not events_in_scope(): the partner filter applies to the pairs below, so that an event a
--- selected partner co-hosted shows only its pairs with that partner, never the other two's
-events_in_scope as (
-    select ev.event_id, list_distinct(list_append(coalesce(ev.co_host_partner_ids, []), ev.host_partner_id)) as hosts
-    from events as ev, params as p
-    where ev.event_date between p.start_date and p.end_date
-        and len(coalesce(ev.co_host_partner_ids, [])) > 0
-),
-
+-- every event of the period, without the partner filter: it applies to the pairs below, so
+-- that an event a selected partner co-hosted shows only its pairs with that partner, never
+-- the other two's
 event_partners as (
-    select event_id, unnest(hosts) as partner_id from events_in_scope
+    select event_id, partner_id from event_partners($start::date, $end::date, null, null, null)
 ),
 
 pairs as (

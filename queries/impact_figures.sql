@@ -17,7 +17,7 @@ engagements_in_scope as (
 ),
 
 events_in_scope as (
-    select event_id, event_type, host_partner_id, languages, neighborhood, attendance, year(event_date) as year
+    select event_id, event_type, languages, neighborhood, year(event_date) as year
     from events_in_scope($start::date, $end::date, $partners::varchar[], null, null)
 ),
 
@@ -39,16 +39,12 @@ neighborhoods_seen as (
     select year, neighborhood from events_in_scope where neighborhood is not null
 ),
 
+-- a co-host of a chosen partner's event is active only if it was chosen too (partner_events)
 partners_seen as (
-    select s.year, s.partner_id
-    from (
-        select year, partner_id from engagements_in_scope
-        union
-        select year, host_partner_id from events_in_scope
-        union
-        select ev.year, c.partner_id from event_cohosts as c join events_in_scope as ev using (event_id)
-    ) as s, params as p
-    where p.partners is null or list_contains(p.partners, s.partner_id)
+    select year, partner_id from engagements_in_scope
+    union
+    select year(event_date), partner_id
+    from partner_events($start::date, $end::date, $partners::varchar[], null, null)
 ),
 
 periods as (

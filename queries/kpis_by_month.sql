@@ -1,11 +1,7 @@
 -- The overview's KPIs for each calendar month of the period (the cards' trend lines).
 -- Same definitions as kpis.sql, computed per month: a person seen in two months counts
 -- once in each, so monthly unique people do not add up to the period's.
-with params as (
-    select $partners::varchar[] as partners
-),
-
-engagements_in_scope as (
+with engagements_in_scope as (
     select *, date_trunc('month', engaged_on)::date as month
     from engagements_in_scope(
         $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
@@ -19,23 +15,12 @@ events_in_scope as (
     )
 ),
 
--- contacts recorded at each event, over all data: an event with individual records
--- must not be counted again through its headcount
-recorded_at_event as (
-    select event_id, count(*) as recorded
-    from engagements
-    where event_id is not null
-    group by event_id
-),
-
+-- an event with individual records (over all data) is not counted again through its headcount
 event_figures as (
-    select
-        ev.month,
-        ev.event_type,
-        case when r.recorded is null then coalesce(ev.attendance, 0) else 0 end as headcount_only,
-        coalesce(ev.attendance, r.recorded, 0) as attendance
-    from events_in_scope as ev
-    left join recorded_at_event as r using (event_id)
+    select date_trunc('month', event_date)::date as month, event_type, headcount_only, attendance
+    from event_figures(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    )
 ),
 
 months as (
@@ -82,20 +67,18 @@ neighborhoods_by_month as (
     group by month
 ),
 
--- a co-host of a chosen partner's event is active only if it was chosen too
+-- a co-host of a chosen partner's event is active only if it was chosen too (partner_events)
 partners_by_month as (
-    select s.month, count(*) as active_partners
+    select month, count(*) as active_partners
     from (
         select month, partner_id from engagements_in_scope
         union
-        select month, host_partner_id from events_in_scope
-        union
-        select ev.month, c.partner_id
-        from event_cohosts as c
-        join events_in_scope as ev using (event_id)
-    ) as s, params as p
-    where p.partners is null or list_contains(p.partners, s.partner_id)
-    group by s.month
+        select date_trunc('month', event_date)::date, partner_id
+        from partner_events(
+            $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+        )
+    )
+    group by month
 ),
 
 final as (

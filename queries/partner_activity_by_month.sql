@@ -15,13 +15,9 @@ activity as (
     from engagements
     group by all
     union all
-    select host_partner_id, date_trunc('month', event_date)::date, 0, count(*)
-    from events
-    group by all
-    union all
-    select c.partner_id, date_trunc('month', ev.event_date)::date, 0, count(*)
-    from event_cohosts as c
-    join events as ev using (event_id)
+    -- every event, whatever its date, for its host and for each co-host
+    select partner_id, date_trunc('month', event_date)::date, 0, count(*)
+    from event_partners('-infinity'::date, 'infinity'::date, null, null, null)
     group by all
 ),
 

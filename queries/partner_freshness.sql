@@ -25,17 +25,15 @@ last_contacts as (
     group by partner_id
 ),
 
-partner_events as (
-    select host_partner_id as partner_id, event_date from events
-    union all
-    select c.partner_id, ev.event_date
-    from event_cohosts as c
-    join events as ev using (event_id)
+-- every event, whatever its date, for its host and for each co-host
+event_partners as (
+    select partner_id, event_date
+    from event_partners('-infinity'::date, 'infinity'::date, null, null, null)
 ),
 
 last_events as (
     select partner_id, max(event_date) as last_event
-    from partner_events
+    from event_partners
     group by partner_id
 ),
 

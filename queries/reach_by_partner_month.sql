@@ -2,11 +2,7 @@
 -- Each partner's own reach: a person served by two partners counts for each, and a
 -- headcount-only event counts for its host and for each co-host, so partners do not add
 -- up to the coalition's total (kpis.sql and reach_by_month.sql count each once).
-with params as (
-    select $partners::varchar[] as partners
-),
-
-engagements_in_scope as (
+with engagements_in_scope as (
     select * from engagements_in_scope(
         $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
     )
@@ -33,14 +29,13 @@ engagement_counts as (
     group by all
 ),
 
+-- each selected partner that hosted or co-hosted a headcount-only event gets its headcount
 headcount_by_partner as (
-    select h.partner_id, date_trunc('month', h.event_date)::date as month, sum(h.attendance) as headcount_contacts
-    from (
-        select host_partner_id as partner_id, event_date, attendance from headcount_only_events
-        union all
-        select unnest(co_host_partner_ids), event_date, attendance from headcount_only_events
-    ) as h, params as p
-    where p.partners is null or list_contains(p.partners, h.partner_id)
+    select pe.partner_id, date_trunc('month', pe.event_date)::date as month, sum(h.attendance) as headcount_contacts
+    from partner_events(
+        $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]
+    ) as pe
+    join headcount_only_events as h using (event_id)
     group by all
 ),
 

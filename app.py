@@ -1,8 +1,8 @@
-"""Coalition Impact: the router. Every page guards itself (see impact.ui.page_setup)."""
+"""Coalition Impact: the router. Every page guards itself (see impact.web.ui.page_setup)."""
 
 import streamlit as st
 
-from impact import auth, ui
+from impact.web import auth, ui
 
 # "/" opens the overview for staff and the public impact page for everyone else. Every
 # page is registered (a direct URL to a staff page shows a sign-in prompt, not a 404);

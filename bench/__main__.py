@@ -214,7 +214,8 @@ def _child_page(page_file: str, database: str) -> dict[str, Any]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from impact import auth, db
+    from impact import db
+    from impact.web import auth
 
     admin = auth.User("bench", "admin", "local")
     auth.current_user = lambda: admin  # every page renders for an admin
@@ -253,7 +254,7 @@ def measure_pages(database: Path) -> list[PageResult]:
     import streamlit.logger
 
     streamlit.logger.set_log_level("error")  # importing pages' code outside a server warns about caching
-    from impact import ui  # imported here: the parent never runs a page itself
+    from impact.web import ui  # imported here: the parent never runs a page itself
 
     results = []
     for spec in ui.PAGES:
@@ -489,7 +490,7 @@ def print_ingest(csv: Path, engine: dict[str, Any], raw: dict[str, Any]) -> None
 
 
 def run(sizes: Sequence[int], rebuild: bool) -> int:
-    os.environ.update(CHILD_ENV)  # before anything imports Streamlit (impact.ui does)
+    os.environ.update(CHILD_ENV)  # before anything imports Streamlit (impact.web.ui does)
     started = time.perf_counter()
     print(
         f"Coalition Impact benchmark - {date.today():%Y-%m-%d}, {os.cpu_count()} CPUs, Python "

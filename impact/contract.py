@@ -1,4 +1,4 @@
-"""The data contract (shared/data-contract.md) as data: kinds, columns, types and aliases."""
+"""The data contract (docs/data-contract.md) as data: kinds, columns, types and aliases."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 A process keeps one read-write connection per database file (DuckDB allows a single
 writing process, and a process may not mix read-only and read-write connections to a
-file). Readers take a cursor each; writes go through the ingest engine, which holds
-`write_lock` for the length of its transaction.
+file). Readers take a cursor each; every write runs inside `transaction()`, which owns the
+cursor, this process's write lock, begin, commit and rollback.
 """
 
 from __future__ import annotations
@@ -84,6 +84,30 @@ def write_lock(path: Path | str | None = None) -> threading.Lock:
     """Serialises this process's writers so two uploads never race on one key."""
     connection(path)
     return _write_locks[_key(path)]
+
+
+@contextmanager
+def transaction(path: Path | str | None = None, *, commit: bool = True) -> Iterator[Connection]:
+    """A cursor in one transaction, holding this process's write lock for the whole of it.
+
+    The block's work is committed when it ends normally and rolled back when it raises; with
+    `commit=False` (a dry run) it is rolled back either way. The cursor is closed after. This is
+    the only place that begins, commits or rolls back, so no caller can leave a transaction open.
+    """
+    cur = cursor(path)
+    with write_lock(path):
+        try:
+            cur.begin()
+            yield cur
+            if commit:
+                cur.commit()
+            else:
+                cur.rollback()
+        except BaseException:
+            cur.rollback()
+            raise
+        finally:
+            cur.close()
 
 
 def close(path: Path | str | None = None) -> None:

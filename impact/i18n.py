@@ -11,13 +11,13 @@ compiled in memory on first use, so there is no build step and no .mo file in gi
 `python -m impact.i18n_catalog` keeps them in step with the code (see the README).
 
 The language is per script run, not per process: Streamlit runs each session's script in
-its own thread, so the active language is a context variable that `impact.ui.page_setup`
+its own thread, so the active language is a context variable that `impact.web.ui.page_setup`
 sets (`activate`) at the start of every run. Outside a run (command line, tests) it is
 English unless `activate` or `using` says otherwise.
 
 Module-level constants (KPI labels, page titles, category labels) cannot be translated
 when the module is imported: mark them with `N_()` (or `NP_()` with a context) so that the
-extractor finds them, and call `_()` (or `label()`) where they are shown. Never call `_()`
+extractor finds them, and call `_()` (or `labels.label()`) where they are shown. Never call `_()`
 inside an `st.cache_data` function unless the language is one of its arguments.
 
 Code that writes messages without knowing who reads them (the ingest engine: the command
@@ -263,13 +263,6 @@ def _translated_value(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return format_number(value)
     return str(value)
-
-
-def label(kind: str, value: str | None) -> str:
-    """The display name of a category value (a language, neighborhood, event type...)."""
-    from impact import labels  # labels marks its strings with NP_ from this module
-
-    return labels.label(kind, value)
 
 
 # --- numbers and dates -----------------------------------------------------------------

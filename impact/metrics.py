@@ -62,6 +62,63 @@ KPIS = (
 )
 KPI_BY_KEY = {k.key: k for k in KPIS}
 
+# The public impact page's headline figures (columns of public.py's report): the same measures
+# as the KPI cards, worded for funders and community members.
+PUBLIC_KPIS = (
+    Kpi(
+        "unique_people", N_("Unique people reached"), N_("Each person counted once in the period, across all partners.")
+    ),
+    Kpi(
+        "contacts",
+        N_("Contacts"),
+        N_("Every recorded contact, plus the headcount of events without individual records."),
+    ),
+    Kpi("events", N_("Events"), N_("Events hosted or co-hosted by the partners.")),
+    Kpi("languages_served", N_("Languages served"), N_("Languages of the contacts and of the events.")),
+    Kpi("neighborhoods_reached", N_("Neighborhoods"), N_("San Francisco neighborhoods of the contacts and events.")),
+    Kpi("active_partners", N_("Partners"), N_("Partners with a contact or an event in the period.")),
+    Kpi("officials_meetings", N_("Meetings with officials"), N_("Meetings with elected officials or public agencies.")),
+)
+
+# The Data page's quality checks ({year} in "outliers" is the earliest plausible year).
+QUALITY_CHECKS = (
+    Kpi(
+        "gaps",
+        N_("Months with no data"),
+        N_(
+            "Months in which a partner sent no contacts and held no events: from its first month of data (or the "
+            "month it joined, if later) to the latest month of anyone's data. Often an export that was forgotten. "
+            "A mistyped year can stretch this list; such dates are listed under dates far outside the usual range."
+        ),
+    ),
+    Kpi(
+        "unknown",
+        N_("Rows with unknown values"),
+        N_(
+            "Contacts and events whose language or neighborhood is not in the contract's lists. They were kept as "
+            "written, so they are not counted as a known language or neighborhood."
+        ),
+    ),
+    Kpi(
+        "duplicates",
+        N_("Possible duplicate contacts"),
+        N_(
+            "A further contact of the same person with the same partner on the same day. Often one contact entered "
+            "twice; sometimes two real contacts (a call and a visit). Worth a look when a month has many."
+        ),
+    ),
+    Kpi(
+        "outliers",
+        N_("Dates far outside the usual range"),
+        N_(
+            "Dates before {year}, before the partner joined the coalition, or more than a year beyond the spread of "
+            "the partner's other dates (1.5 interquartile ranges beyond the quartiles). Usually a typo in the year "
+            "or a day and month swapped."
+        ),
+    ),
+)
+QUALITY_CHECK_BY_KEY = {k.key: k for k in QUALITY_CHECKS}
+
 
 @dataclass(frozen=True)
 class Scope:

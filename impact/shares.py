@@ -107,27 +107,23 @@ def create(
         if unknown:
             raise ShareError(_("Unknown partners: {partners}.").format(partners=", ".join(unknown)))
     token = new_token()
-    cur = db.cursor(database)
-    try:
-        with db.write_lock(database):
-            link_id = cur.execute(
-                """insert into share_links (token_sha256, label, partners, start_date, end_date, expires_on,
+    with db.transaction(database) as cur:
+        link_id = cur.execute(
+            """insert into share_links (token_sha256, label, partners, start_date, end_date, expires_on,
                        created_by, created_at)
                    values ($hash, $label, $partners, $start, $end, $expires, $by, $at)
                    returning link_id""",
-                {
-                    "hash": token_hash(token),
-                    "label": label,
-                    "partners": chosen,
-                    "start": start,
-                    "end": end,
-                    "expires": expires_on,
-                    "by": by,
-                    "at": _utcnow(),
-                },
-            ).fetchone()[0]
-    finally:
-        cur.close()
+            {
+                "hash": token_hash(token),
+                "label": label,
+                "partners": chosen,
+                "start": start,
+                "end": end,
+                "expires": expires_on,
+                "by": by,
+                "at": _utcnow(),
+            },
+        ).fetchone()[0]
     return ShareLink(link_id, label, tuple(chosen) if chosen else None, start, end, expires_on), token
 
 
@@ -143,19 +139,15 @@ def list_links(database: Path | str | None = None, today: date | None = None) ->
 
 def revoke(link_id: int, by: str, database: Path | str | None = None) -> None:
     """Stop a link at once (its next visit shows no data). Revoking twice keeps the first time."""
-    cur = db.cursor(database)
-    try:
-        with db.write_lock(database):
-            found = cur.execute("select revoked_at from share_links where link_id = $id", {"id": link_id}).fetchone()
-            if found is None:
-                raise ShareError(_("There is no share link {id}.").format(id=link_id))
-            if found[0] is None:
-                cur.execute(
-                    "update share_links set revoked_at = $at, revoked_by = $by where link_id = $id",
-                    {"at": _utcnow(), "by": by, "id": link_id},
-                )
-    finally:
-        cur.close()
+    with db.transaction(database) as cur:
+        found = cur.execute("select revoked_at from share_links where link_id = $id", {"id": link_id}).fetchone()
+        if found is None:
+            raise ShareError(_("There is no share link {id}.").format(id=link_id))
+        if found[0] is None:
+            cur.execute(
+                "update share_links set revoked_at = $at, revoked_by = $by where link_id = $id",
+                {"at": _utcnow(), "by": by, "id": link_id},
+            )
 
 
 def open_link(
@@ -181,13 +173,9 @@ def open_link(
     if link.expires_on < (today or _utcnow().date()):
         return Visit(LinkState.EXPIRED)
     if count:
-        cur = db.cursor(database)
-        try:
-            with db.write_lock(database):
-                cur.execute(
-                    "update share_links set times_opened = times_opened + 1, last_opened = $at where link_id = $id",
-                    {"at": _utcnow(), "id": link.link_id},
-                )
-        finally:
-            cur.close()
+        with db.transaction(database) as cur:
+            cur.execute(
+                "update share_links set times_opened = times_opened + 1, last_opened = $at where link_id = $id",
+                {"at": _utcnow(), "id": link.link_id},
+            )
     return Visit(LinkState.OK, link)

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact import auth, contract, db, export, ingest, textfile, vocab
+from impact import contract, db, export, ingest, textfile, vocab
 from impact.i18n import _, format_number, ngettext
+from impact.roles import LOADERS, User
 
-# Who may load and undo. Directors see the Data page read-only.
-CAN_LOAD = frozenset({"analyst", "admin"})
 PREVIEW_ROWS = 20
 
 Progress = Callable[[str, float], None]
@@ -382,8 +381,8 @@ class LoadOutcome:
         return sum(r.row_count for r in self.loaded)
 
 
-def _require_loader(user: auth.User) -> None:
-    if user.role not in CAN_LOAD:
+def _require_loader(user: User) -> None:
+    if user.role not in LOADERS:
         raise NotAllowed(_("Only analysts and administrators may change the data; directors see it read-only."))
 
 
@@ -400,7 +399,7 @@ def check(
 
 def load(
     uploads: Sequence[ingest.Upload],
-    user: auth.User,
+    user: User,
     *,
     database: Path | str | None = None,
     progress: Progress | None = None,
@@ -439,7 +438,7 @@ def _part(progress: Progress, step: int, steps: int) -> Progress:
     return lambda what, fraction: progress(what, (step + fraction) / steps)
 
 
-def undo(batch_id: int, user: auth.User, *, database: Path | str | None = None) -> ingest.UndoResult:
+def undo(batch_id: int, user: User, *, database: Path | str | None = None) -> ingest.UndoResult:
     """Undo one batch for a person allowed to (the check is here, not only in the page)."""
     _require_loader(user)
     return ingest.undo_batch(batch_id, database=database, by=user.name)

@@ -27,8 +27,8 @@ from typing import Any
 import bcrypt
 
 from impact import config
+from impact.roles import ACCOUNT_ROLES
 
-ACCOUNT_ROLES = ("analyst", "director", "admin")
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further; longer passwords are refused, not cut

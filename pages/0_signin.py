@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from impact import ui, ui_auth
 from impact.i18n import _
+from impact.web import signin as ui_auth
+from impact.web import ui
 
 ctx = ui.page_setup("signin")
 st.title(_("Staff sign-in"))

@@ -6,9 +6,10 @@ reach_by_month, new_vs_returning_by_month.
 
 import streamlit as st
 
-from impact import charts, dashboard, filters, i18n, metrics, ui
-from impact.dashboard import INTEGER, MONTH, Column
+from impact import charts, filters, i18n, metrics
 from impact.i18n import _
+from impact.web import dashboard, ui
+from impact.web.dashboard import INTEGER, MONTH, Column
 
 ctx = ui.page_setup("overview")
 run, scope, options, now = dashboard.page_top(_("Coalition overview"))

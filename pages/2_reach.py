@@ -7,9 +7,10 @@ reach_by_age_group, cumulative_reach, return_within_90_days.
 
 import streamlit as st
 
-from impact import charts, dashboard, filters, i18n, labels, metrics, ui
-from impact.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
+from impact import charts, filters, i18n, labels, metrics
 from impact.i18n import _
+from impact.web import dashboard, ui
+from impact.web.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
 
 ctx = ui.page_setup("reach")
 run, scope, options, figures = dashboard.page_top(_("Outreach reach"))

@@ -7,9 +7,10 @@ Queries: kpis, language_reach, language_by_month, language_by_partner, events_by
 
 import streamlit as st
 
-from impact import charts, dashboard, filters, i18n, labels, metrics, ui
-from impact.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
+from impact import charts, filters, i18n, labels, metrics
 from impact.i18n import _
+from impact.web import dashboard, ui
+from impact.web.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
 
 ctx = ui.page_setup("languages")
 run, scope, options, figures = dashboard.page_top(_("Languages served"))

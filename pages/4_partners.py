@@ -8,9 +8,10 @@ events_by_partner_type, collaboration_by_partner, cohost_pairs, officials_meetin
 
 import streamlit as st
 
-from impact import charts, dashboard, filters, i18n, labels, metrics, ui
-from impact.dashboard import DAY, INTEGER, MOMENT, MONTH, TEXT, Column
+from impact import charts, filters, i18n, labels, metrics
 from impact.i18n import _
+from impact.web import dashboard, ui
+from impact.web.dashboard import DAY, INTEGER, MOMENT, MONTH, TEXT, Column
 
 ctx = ui.page_setup("partners")
 run, scope, options, figures = dashboard.page_top(_("Partner activity"))

@@ -9,8 +9,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from impact import config, i18n, metrics, public, shares, ui
+from impact import config, i18n, labels, metrics, public, shares
 from impact.i18n import _
+from impact.web import ui
 
 ctx = ui.page_setup("impact")
 
@@ -102,24 +103,15 @@ def _year_label(year: int) -> str:
 
 year = st.selectbox(_("Year"), list(reversed(years)), format_func=_year_label, key="impact_year", width=320)
 
-HEADLINES = (
-    ("unique_people", _("Unique people reached"), _("Each person counted once in the period, across all partners.")),
-    ("contacts", _("Contacts"), _("Every recorded contact, plus the headcount of events without individual records.")),
-    ("events", _("Events"), _("Events hosted or co-hosted by the partners.")),
-    ("languages_served", _("Languages served"), _("Languages of the contacts and of the events.")),
-    ("neighborhoods_reached", _("Neighborhoods"), _("San Francisco neighborhoods of the contacts and events.")),
-    ("active_partners", _("Partners"), _("Partners with a contact or an event in the period.")),
-    ("officials_meetings", _("Meetings with officials"), _("Meetings with elected officials or public agencies.")),
-)
-
 
 def _headline(row: pd.Series, heading: str) -> None:
     st.subheader(heading)
-    for columns, items in ((st.columns(4), HEADLINES[:4]), (st.columns(4), HEADLINES[4:])):
-        for column, (key, label, help_text) in zip(columns, items, strict=False):
-            value = row[key]
+    headlines = metrics.PUBLIC_KPIS
+    for columns, items in ((st.columns(4), headlines[:4]), (st.columns(4), headlines[4:])):
+        for column, kpi in zip(columns, items, strict=False):
+            value = row[kpi.key]
             shown = value if isinstance(value, str) else i18n.format_number(int(value))
-            column.metric(label, shown, help=help_text, border=True)
+            column.metric(_(kpi.label), shown, help=_(kpi.help), border=True)
 
 
 _headline(report.period(str(year)), _("In {year}").format(year=_year_label(year)))
@@ -163,7 +155,7 @@ else:
         st.table(
             pd.DataFrame(
                 {
-                    _("Main language"): [i18n.label("language", v) for v in frame["language"]],
+                    _("Main language"): [labels.label("language", v) for v in frame["language"]],
                     _("People"): frame["people"],
                 }
             ).set_index(_("Main language"))

@@ -8,8 +8,10 @@ import logging
 
 import streamlit as st
 
-from impact import contract, i18n, ingest, ui, ui_i18n, upload
+from impact import contract, i18n, ingest, upload
 from impact.i18n import _
+from impact.web import language as ui_i18n
+from impact.web import ui
 
 ctx = ui.page_setup("upload")
 log = logging.getLogger(__name__)

@@ -4,13 +4,14 @@ import logging
 
 import streamlit as st
 
-from impact import i18n, ingest, ui, upload
+from impact import i18n, ingest, metrics, roles, upload
 from impact.i18n import _
+from impact.web import ui
 
 ctx = ui.page_setup("data")
 run = ui.runner("internal")
 log = logging.getLogger(__name__)
-can_change = ctx.user.role in upload.CAN_LOAD
+can_change = ctx.user.role in roles.LOADERS
 state = st.session_state
 
 st.title(_("Data"))
@@ -114,35 +115,19 @@ with quality_tab:
     outliers = run("date_outliers", **params)
     unknown = run("unknown_values", **params)
 
-    definitions = {
-        "gaps": _(
-            "Months in which a partner sent no contacts and held no events: from its first month of data (or the "
-            "month it joined, if later) to the latest month of anyone's data. Often an export that was forgotten. "
-            "A mistyped year can stretch this list; such dates are listed under dates far outside the usual range."
-        ),
-        "unknown": _(
-            "Contacts and events whose language or neighborhood is not in the contract's lists. They were kept as "
-            "written, so they are not counted as a known language or neighborhood."
-        ),
-        "duplicates": _(
-            "A further contact of the same person with the same partner on the same day. Often one contact entered "
-            "twice; sometimes two real contacts (a call and a visit). Worth a look when a month has many."
-        ),
-        "outliers": _(
-            "Dates before {year}, before the partner joined the coalition, or more than a year beyond the spread of "
-            "the partner's other dates (1.5 interquartile ranges beyond the quartiles). Usually a typo in the year "
-            "or a day and month swapped."
-        ).format(year=upload.EARLIEST_PLAUSIBLE.year),
-    }
+    checks = metrics.QUALITY_CHECK_BY_KEY
+    title = {key: _(check.label) for key, check in checks.items()}
+    definitions = {key: _(check.help) for key, check in checks.items()}
+    definitions["outliers"] = definitions["outliers"].format(year=upload.EARLIEST_PLAUSIBLE.year)
     figures = (
-        (_("Months with no data"), len(gaps), definitions["gaps"]),
-        (_("Rows with unknown values"), int(quality["rows_with_unknown_values"].sum()), definitions["unknown"]),
-        (_("Possible duplicate contacts"), int(quality["possible_duplicates"].sum()), definitions["duplicates"]),
-        (_("Dates far outside the usual range"), len(outliers), definitions["outliers"]),
+        ("gaps", len(gaps)),
+        ("unknown", int(quality["rows_with_unknown_values"].sum())),
+        ("duplicates", int(quality["possible_duplicates"].sum())),
+        ("outliers", len(outliers)),
     )
     for pair in (figures[:2], figures[2:]):  # two by two, so the labels fit
-        for column, (label, value, help_text) in zip(st.columns(2), pair, strict=True):
-            column.metric(label, i18n.format_number(value), help=help_text, border=True)
+        for column, (key, value) in zip(st.columns(2), pair, strict=True):
+            column.metric(title[key], i18n.format_number(value), help=definitions[key], border=True)
 
     st.subheader(_("Rows received per partner and month"), anchor=False)
     st.caption(
@@ -152,7 +137,7 @@ with quality_tab:
     with st.expander(_("Every partner and month in detail"), icon=":material/table:"):
         st.dataframe(upload.partner_month_frame(quality), hide_index=True)
 
-    st.subheader(_("Months with no data"), anchor=False)
+    st.subheader(title["gaps"], anchor=False)
     st.caption(definitions["gaps"])
     if gaps.empty:
         st.success(_("Every partner has data in every month since its first."), icon=":material/check_circle:")
@@ -166,7 +151,7 @@ with quality_tab:
     else:
         st.dataframe(upload.unknown_values_frame(unknown), hide_index=True)
 
-    st.subheader(_("Possible duplicate people"), anchor=False)
+    st.subheader(title["duplicates"], anchor=False)
     st.caption(definitions["duplicates"])
     duplicates = upload.duplicates_frame(quality)
     if duplicates.empty:
@@ -174,7 +159,7 @@ with quality_tab:
     else:
         st.dataframe(duplicates, hide_index=True)
 
-    st.subheader(_("Dates far outside the usual range"), anchor=False)
+    st.subheader(title["outliers"], anchor=False)
     st.caption(definitions["outliers"])
     if outliers.empty:
         st.success(_("No date stands out."), icon=":material/check_circle:")

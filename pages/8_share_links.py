@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from impact import i18n, metrics, public, shares, ui
+from impact import i18n, metrics, public, shares
 from impact.i18n import _
+from impact.web import ui
 
 ctx = ui.page_setup("share_links")
 st.title(_("Share links"))

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import auth, config, db
+from impact import config, db
+from impact.web import auth
 from tests.conftest import GOOD_ENGAGEMENT_FILES, load_fixture_files
 
 DIRECTOR = auth.User("test-director", "director", "local")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import auth, config, ui, users
+from impact import config, users
+from impact.web import auth, ui
 from tests.conftest import STAFF_PASSWORD, sign_in_as
 
 KEY = b"k" * 32

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from impact import auth, charts, db, ingest, labels
+from impact import charts, db, ingest, labels
+from impact.web import auth
 from tests import builders, dashboards
 from tests.dashboards import (
     DEFAULT_START,

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from impact import auth, filters, ingest, metrics, ui
+from impact import filters, ingest, metrics
+from impact.web import auth, ui
 from tests import builders, dashboards
 from tests.dashboards import (
     DEFAULT_START,

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from impact import auth, ingest, labels
+from impact import ingest, labels
+from impact.web import auth
 from tests import builders, dashboards
 from tests.dashboards import (
     DEFAULT_START,

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import auth, config, db, ingest, upload
+from impact import config, db, ingest, upload
+from impact.web import auth
 from tests.conftest import FIXTURES, sql
 
 # A small coalition whose flaws are known by construction (see each comment).

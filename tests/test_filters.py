@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from impact import db, filters, metrics, ui
+from impact import db, filters, metrics
+from impact.web import ui
 from tests import dashboards
 from tests.dashboards import DEFAULT_START, LAST_DAY, PAGES, metric_values, open_page, url_values
 

@@ -12,8 +12,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from impact import i18n, labels, metrics, ui, vocab
+from impact import i18n, labels, metrics, vocab
 from impact.i18n import _
+from impact.web import ui
 
 
 def write_catalog(root: Path, language: str, entries: dict[tuple[str | None, str], str]) -> Path:
@@ -187,11 +188,11 @@ def test_every_vocabulary_value_has_a_display_label(kind: str) -> None:
 def test_category_labels_are_translated_with_their_context(small_catalogs: Path) -> None:
     """label() uses the category as msgctxt and shows unknown values as stored, missing ones as such."""
     with i18n.using("zh_Hant"):
-        assert i18n.label("channel", "other") == "其他渠道"
-        assert i18n.label("event_type", "other") == "Other"  # another context, not in this small catalog
-        assert i18n.label("neighborhood", "Atlantis") == "Atlantis"
-    assert i18n.label("age_group", "65+") == "65 and over"
-    assert i18n.label("channel", None) == "Not recorded"
+        assert labels.label("channel", "other") == "其他渠道"
+        assert labels.label("event_type", "other") == "Other"  # another context, not in this small catalog
+        assert labels.label("neighborhood", "Atlantis") == "Atlantis"
+    assert labels.label("age_group", "65+") == "65 and over"
+    assert labels.label("channel", None) == "Not recorded"
     assert labels.relabel(pd.Series(["phone", None, "wechat"]), "channel").tolist() == [
         "Phone",
         "Not recorded",
@@ -202,16 +203,16 @@ def test_category_labels_are_translated_with_their_context(small_catalogs: Path)
 def test_real_catalogs_translate_neighborhoods_to_their_common_chinese_names() -> None:
     """華埠, 訪谷, 日落區 and 田德隆 are what Chinese-reading San Franciscans call these places."""
     with i18n.using("zh_Hant"):
-        shown = {n: i18n.label("neighborhood", n) for n in vocab.NEIGHBORHOODS}
+        shown = {n: labels.label("neighborhood", n) for n in vocab.NEIGHBORHOODS}
     assert shown["Chinatown"] == "華埠"
     assert shown["Visitacion Valley"] == "訪谷"
     assert shown["Sunset/Parkside"] == "日落區"
     assert shown["Tenderloin"] == "田德隆"
     with i18n.using("zh_Hans"):
-        assert i18n.label("neighborhood", "Chinatown") == "华埠"
-        assert i18n.label("language", "Cantonese") == "粤语"
+        assert labels.label("neighborhood", "Chinatown") == "华埠"
+        assert labels.label("language", "Cantonese") == "粤语"
     with i18n.using("es"):
-        assert i18n.label("event_type", "stakeholder_meeting") != "Stakeholder meeting"
+        assert labels.label("event_type", "stakeholder_meeting") != "Stakeholder meeting"
 
 
 def test_module_level_texts_are_marked_and_translated_where_shown() -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from impact import i18n, ingest, textfile, upload
 from impact.i18n import Enumeration, Message
+from impact.ingest import batches as ingest_batches
+from impact.ingest import values as ingest_values
 from tests.conftest import FIXTURES, load_fixture_files
 
 TODAY = date(2024, 6, 30)
@@ -113,8 +115,10 @@ def test_an_undo_refusal_is_english_on_the_command_line_and_translated_on_the_da
 
 def test_enumerations_and_clause_lists_join_in_each_languages_punctuation() -> None:
     """', ' and '; ' in English; '、' and '；' in Chinese."""
-    batches = [Message(ingest._DEPENDENT_BATCH["events"], {"batch": str(b)}) for b in (2, 3)]
-    unknown = Message(ingest._ITEM, {"item": "Hakka", "note": Message("is not a known language; kept as written")})
+    batches = [Message(ingest_batches._DEPENDENT_BATCH["events"], {"batch": str(b)}) for b in (2, 3)]
+    unknown = Message(
+        ingest_values._ITEM, {"item": "Hakka", "note": Message("is not a known language; kept as written")}
+    )
     message = Message("{batches} / {notes}", {"batches": Enumeration(tuple(batches)), "notes": [unknown, unknown]})
     assert message.english() == (
         "batch 2 (events), batch 3 (events) / "

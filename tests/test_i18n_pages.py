@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import auth, config, db, i18n, i18n_catalog, ui, ui_i18n
+from impact import config, db, i18n, i18n_catalog
 from impact.i18n import _
+from impact.web import auth, ui
+from impact.web import language as ui_i18n
 from tests.conftest import GOOD_ENGAGEMENT_FILES, load_fixture_files
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -17,8 +17,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from impact import auth, config, db, metrics
+from impact import config, db, metrics
 from impact.i18n import _
+from impact.web import auth
 from tests.conftest import sql
 
 # Hand-written scope conditions; $lists are NULL for "all".

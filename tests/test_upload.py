@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from impact import auth, contract, ingest, upload, vocab
+from impact import contract, ingest, upload, vocab
+from impact.web import auth
 from tests.conftest import EXPECTED, FIXTURES, sql
 
 ANALYST = auth.User("ana", "analyst")

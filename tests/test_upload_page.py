@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import auth, config, ingest, upload
+from impact import config, ingest, upload
+from impact.web import auth
 from tests.conftest import EXPECTED, FIXTURES, sql
 
 PROBLEM_COLUMNS = ["line", "column", "value", "problem", "how to fix"]

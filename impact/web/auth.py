@@ -20,45 +20,23 @@ account takes effect at the next click. Signing out ends every session of the ac
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import hmac
-import json
 import os
-import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from impact import config, users
-from impact.i18n import _
+from impact import sessions, users
+from impact.roles import PUBLIC, User
+from impact.sessions import account_user, make_token, read_token, sso_role
 
-ROLES = ("public", "analyst", "director", "admin")
 COOKIE_NAME = "impact_session"
 SESSION_KEY = "impact_signed_in"  # st.session_state: {"name", "iat"} of this session's sign-in
 SIGNED_OUT_KEY = "impact_signed_out"  # st.session_state: this session signed out; ignore its opening cookie
 COOKIE_PENDING_KEY = "impact_cookie_pending"  # st.session_state: a cookie the browser should store
 DEFAULT_SESSION_HOURS = 12.0
-
-
-@dataclass(frozen=True)
-class User:
-    name: str
-    role: str
-    source: str = "anonymous"  # anonymous | local | sso
-
-    @property
-    def signed_in(self) -> bool:
-        return self.role != "public"
-
-
-PUBLIC = User("", "public")
 
 
 # -- settings -----------------------------------------------------------------------------
@@ -79,87 +57,9 @@ def session_hours() -> float:
     return float(value) if value else DEFAULT_SESSION_HOURS
 
 
-def cookie_key_path(database: Path | str | None = None) -> Path:
-    env = os.environ.get("IMPACT_COOKIE_KEY_FILE")
-    if env:
-        return Path(env)
-    path = config.db_path(database)
-    return path.with_name(path.stem + ".cookie.secret")
-
-
 def cookie_key() -> bytes:
-    """The key that signs sign-in cookies: from secrets.toml, else a 0600 file made on first use."""
-    configured = _secrets_section("impact").get("cookie_key")
-    if configured:
-        return str(configured).encode("utf-8")
-    path = cookie_key_path()
-    try:
-        return path.read_bytes().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another session made it a moment ago
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "wb") as out:
-        out.write(secrets.token_urlsafe(48).encode("ascii"))
-    return path.read_bytes().strip()
-
-
-# -- signed tokens (pure; tested without Streamlit) ----------------------------------------
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def make_token(name: str, key: bytes, issued_at: float, hours: float) -> str:
-    """`payload.signature`: the name, when it was issued and when it expires, signed with HMAC-SHA256."""
-    payload = _b64(json.dumps({"u": name, "iat": issued_at, "exp": issued_at + hours * 3600}).encode("utf-8"))
-    signature = _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
-    return f"{payload}.{signature}"
-
-
-def read_token(token: str, key: bytes, now: float) -> dict[str, Any] | None:
-    """The token's payload if its signature is right and it has not expired, else None."""
-    try:
-        payload, signature = token.split(".")
-        expected = _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
-        if not hmac.compare_digest(signature, expected):
-            return None
-        claims = json.loads(_unb64(payload))
-        if not isinstance(claims, dict) or float(claims["exp"]) <= now:
-            return None
-        return claims
-    except (ValueError, KeyError, TypeError, UnicodeError):
-        return None
-
-
-def account_user(name: str, issued_at: float, store: users.UserStore | None = None) -> User | None:
-    """The User of a local account's sign-in issued at `issued_at`, if that sign-in is still valid."""
-    account = (store or users.UserStore()).get(name)
-    if account is None:
-        return None
-    if account.sessions_valid_after and issued_at <= datetime.fromisoformat(account.sessions_valid_after).timestamp():
-        return None
-    return User(account.name, account.role, "local")
-
-
-def sso_role(email: str | None, allow_list: Mapping[str, Any]) -> str:
-    """The role an SSO email gets from `[impact.sso_roles]` (role = [emails]); the highest role wins."""
-    if not email:
-        return "public"
-    wanted = email.strip().lower()
-    for role in reversed(ROLES[1:]):  # admin, director, analyst
-        listed = allow_list.get(role) or []
-        if any(str(item).strip().lower() == wanted for item in listed):
-            return role
-    return "public"
+    """The key that signs sign-in cookies: `[impact] cookie_key` in secrets.toml, else the key file."""
+    return sessions.cookie_key(_secrets_section("impact").get("cookie_key"))
 
 
 # -- Streamlit side ----------------------------------------------------------------------
@@ -237,12 +137,3 @@ def cookie_script() -> str | None:
     if st.session_state.get(SIGNED_OUT_KEY):
         return f"<script>document.cookie = '{COOKIE_NAME}=; Max-Age=0; Path=/; SameSite=Strict{secure}';</script>"
     return None
-
-
-def role_label(role: str) -> str:
-    return {
-        "public": _("Public"),
-        "analyst": _("Analyst"),
-        "director": _("Director"),
-        "admin": _("Administrator"),
-    }[role]

@@ -15,8 +15,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from impact import config, export, filters, i18n, metrics, ui
+from impact import config, export, filters, i18n, metrics
 from impact.i18n import _
+from impact.web import filters as filter_widgets
+from impact.web import ui
 
 # Column kinds: how a value is shown on the page and written to the CSV.
 TEXT, INTEGER, PERCENT, MONTH, DAY, MOMENT = "text", "integer", "percent", "month", "day", "moment"
@@ -36,7 +38,7 @@ def page_top(title: str) -> PageTop:
     run = ui.runner("internal")
     st.title(title)
     ui.demo_banner(run)
-    scope = filters.sidebar(run)
+    scope = filter_widgets.sidebar(run)
     options = metrics.filter_options(run)
     figures = metrics.kpis(scope, run)
     if metrics.is_empty(figures):
@@ -219,7 +221,9 @@ def no_data_for_scope(scope: metrics.Scope, options: metrics.FilterOptions) -> N
         ).format(scope=filters.describe(scope, options)),
         icon=":material/filter_alt_off:",
     )
-    st.button(_("Clear filters"), on_click=filters.clear, key="dashboard.clear", icon=":material/filter_alt_off:")
+    st.button(
+        _("Clear filters"), on_click=filter_widgets.clear, key="dashboard.clear", icon=":material/filter_alt_off:"
+    )
     st.stop()
 
 

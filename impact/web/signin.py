@@ -1,15 +1,16 @@
 """Sign-in in Streamlit: the form, the sidebar's account block and the cookie it stores.
 
-`impact.auth` decides who is looking; this module draws what people use to sign in and
-out. `impact.ui.page_setup` calls it on every page.
+`impact.web.auth` decides who is looking; this module draws what people use to sign in and
+out. `impact.web.ui.page_setup` calls it on every page.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from impact import auth, i18n, users
+from impact import i18n, roles, users
 from impact.i18n import _
+from impact.web import auth
 
 FORM_KEY = "impact_sign_in"
 
@@ -48,14 +49,14 @@ def _failure_message(result: users.SignInResult) -> None:
         st.error(_("That account name and password do not match. Check them and try again."))
 
 
-def account_block(user: auth.User, signin_page: str | None) -> None:
+def account_block(user: roles.User, signin_page: str | None) -> None:
     """In the sidebar: who is signed in, with a sign-out button; or a link to sign in."""
     script = auth.cookie_script()
     if script:
         st.html(script, unsafe_allow_javascript=True, width="content")
     if user.signed_in:
         st.caption(
-            _("Signed in as {name} ({role})").format(name=user.name, role=auth.role_label(user.role)),
+            _("Signed in as {name} ({role})").format(name=user.name, role=roles.role_label(user.role)),
         )
         if st.button(_("Sign out"), icon=":material/logout:", key="impact_sign_out"):
             auth.sign_out(user)

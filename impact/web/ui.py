@@ -15,12 +15,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from impact import auth, config, db, metrics, ui_auth, ui_i18n
+from impact import config, db, metrics, roles
 from impact.i18n import N_, _
+from impact.roles import DIRECTORS, EVERYONE, LOADERS, STAFF
+from impact.web import auth
+from impact.web import language as ui_i18n
+from impact.web import signin as ui_auth
 
-STAFF = frozenset({"analyst", "director", "admin"})
-DIRECTORS = frozenset({"director", "admin"})
-EVERYONE = frozenset(auth.ROLES)
 APP_TITLE = N_("Coalition Impact")
 
 
@@ -41,7 +42,7 @@ PAGES = (
     PageSpec("languages", N_("Languages served"), "pages/3_languages.py", ":material/translate:", STAFF),
     PageSpec("partners", N_("Partner activity"), "pages/4_partners.py", ":material/handshake:", STAFF),
     PageSpec("impact", N_("Impact"), "pages/5_impact.py", ":material/public:", EVERYONE),
-    PageSpec("upload", N_("Upload"), "pages/6_upload.py", ":material/upload_file:", frozenset({"analyst", "admin"})),
+    PageSpec("upload", N_("Upload"), "pages/6_upload.py", ":material/upload_file:", LOADERS),
     PageSpec("data", N_("Data"), "pages/7_data.py", ":material/database:", STAFF),
     PageSpec("share_links", N_("Share links"), "pages/8_share_links.py", ":material/link:", DIRECTORS),
 )
@@ -53,14 +54,14 @@ _viewer_role: ContextVar[str] = ContextVar("impact_viewer_role", default="public
 @dataclass(frozen=True)
 class PageContext:
     page: PageSpec
-    user: auth.User
+    user: roles.User
 
 
-def allowed_pages(user: auth.User) -> list[PageSpec]:
+def allowed_pages(user: roles.User) -> list[PageSpec]:
     return [p for p in PAGES if user.role in p.audience and p.in_navigation]
 
 
-def home_page(user: auth.User) -> str:
+def home_page(user: roles.User) -> str:
     """Where "/" leads: staff to the overview, everyone else to the public impact page."""
     return "overview" if user.role in STAFF else "impact"
 
@@ -80,7 +81,7 @@ def page_setup(page_id: str) -> PageContext:
         if user.signed_in:
             st.warning(
                 _("Your role ({role}) may not see this page. Choose a page in the sidebar.").format(
-                    role=auth.role_label(user.role)
+                    role=roles.role_label(user.role)
                 )
             )
         else:
@@ -102,7 +103,7 @@ def page_setup(page_id: str) -> PageContext:
     return PageContext(page, user)
 
 
-def _sidebar(user: auth.User, current: PageSpec) -> None:
+def _sidebar(user: roles.User, current: PageSpec) -> None:
     with st.sidebar:
         st.markdown(f"### {_(APP_TITLE)}")
         for page in allowed_pages(user):

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from impact import ui, users
+from impact import users
+from impact.web import ui
 from tests.browser.conftest import Server, build_fixture_db, launch, sign_in, wait_for_app
 from tests.conftest import STAFF_PASSWORD
 

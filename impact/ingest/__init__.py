@@ -1,0 +1,113 @@
+"""The ingest engine: the only code that writes coalition data.
+
+The command line and the upload page both call it. A file is decoded and its columns
+matched in Python, read by DuckDB into a temporary table, and checked as a whole:
+per-value rules run once per *distinct* value (so a million rows cost a few thousand
+Python calls), per-row rules run as SQL. Nothing is stored unless every check passes,
+and then the whole file is stored in one transaction as one batch.
+
+    messages   what the engine says (msgids) and the report of a check
+    values     value rules, each distinct value normalised once
+    columns    which contract column each header names; which kind a header row is
+    engine     the run: one file, or several checked together in load order
+    batches    batches and undo
+
+`from impact import ingest` gives the whole API below.
+"""
+
+from impact.ingest.batches import UndoRefused, UndoResult, list_batches, undo_batch
+from impact.ingest.columns import detect_kind, match_columns
+from impact.ingest.engine import (
+    MAX_LISTED_PROBLEMS,
+    Upload,
+    check_uploads,
+    header_kind,
+    load_files,
+    load_order,
+    process,
+    sha256_of,
+)
+from impact.ingest.messages import (
+    AFTER_TODAY,
+    ALREADY_LOADED,
+    ALREADY_STORED,
+    ALREADY_STORED_FOR_PARTNER,
+    ALSO_MEANS,
+    COLUMN_MISSING,
+    DUPLICATE,
+    DUPLICATE_FOR_PARTNER,
+    EMPTY_ROWS_SKIPPED,
+    FILE_EMPTY,
+    FILE_TOO_LARGE,
+    IS_HOST,
+    KIND_UNCLEAR,
+    LINE_TOO_LONG,
+    NO_DATA_ROWS,
+    NO_HEADER,
+    NOT_A_COLUMN,
+    NOT_CHECKED,
+    ON_ROWS,
+    ROW_UNREADABLE,
+    STRAY_QUOTE,
+    TABLE_UNREADABLE,
+    TOO_FEW_FIELDS,
+    TOO_MANY_FIELDS,
+    UNKNOWN_EVENT,
+    UNKNOWN_PARTNER,
+    VALUE_REQUIRED,
+    ColumnMatch,
+    FileReport,
+    IngestUsageError,
+    Problem,
+)
+from impact.ingest.values import parse_count, parse_date
+
+__all__ = [
+    "AFTER_TODAY",
+    "ALREADY_LOADED",
+    "ALREADY_STORED",
+    "ALREADY_STORED_FOR_PARTNER",
+    "ALSO_MEANS",
+    "COLUMN_MISSING",
+    "DUPLICATE",
+    "DUPLICATE_FOR_PARTNER",
+    "EMPTY_ROWS_SKIPPED",
+    "FILE_EMPTY",
+    "FILE_TOO_LARGE",
+    "IS_HOST",
+    "KIND_UNCLEAR",
+    "LINE_TOO_LONG",
+    "MAX_LISTED_PROBLEMS",
+    "NOT_A_COLUMN",
+    "NOT_CHECKED",
+    "NO_DATA_ROWS",
+    "NO_HEADER",
+    "ON_ROWS",
+    "ROW_UNREADABLE",
+    "STRAY_QUOTE",
+    "TABLE_UNREADABLE",
+    "TOO_FEW_FIELDS",
+    "TOO_MANY_FIELDS",
+    "UNKNOWN_EVENT",
+    "UNKNOWN_PARTNER",
+    "VALUE_REQUIRED",
+    "ColumnMatch",
+    "FileReport",
+    "IngestUsageError",
+    "Problem",
+    "UndoRefused",
+    "UndoResult",
+    "Upload",
+    "check_uploads",
+    "detect_kind",
+    "header_kind",
+    "list_batches",
+    "load_files",
+    "load_order",
+    "match_columns",
+    "parse_count",
+    "parse_date",
+    "process",
+    "sha256_of",
+    "undo_batch",
+]

@@ -1,0 +1,90 @@
+"""Batches and undo: every load is one batch; undo removes a batch in one transaction unless other data refers to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from impact import db
+from impact.i18n import N_, Enumeration, Message
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    kind: str
+    file_name: str
+    rows_removed: int
+
+
+class UndoRefused(ValueError):
+    """Undo is not possible; str() is the English reason, `message` the translatable one."""
+
+    def __init__(self, message: Message):
+        super().__init__(message.english())
+        self.message = message
+
+
+# a batch another one depends on, by what it holds
+_DEPENDENT_BATCH = {
+    "partners": N_("batch {batch} (partners)"),
+    "events": N_("batch {batch} (events)"),
+    "engagements": N_("batch {batch} (engagements)"),
+}
+
+
+def undo_batch(batch_id: int, *, database: Path | str | None = None, by: str = "unknown") -> UndoResult:
+    """Remove every row of one batch, in one transaction, and mark the batch undone.
+
+    Refused while rows of other batches still depend on it (events of a partner, contacts
+    at an event): those batches are named so they can be undone first.
+    """
+    with db.transaction(database) as cur:
+        found = cur.execute(
+            "select kind, file_name, status from batches where batch_id = $id", {"id": batch_id}
+        ).fetchone()
+        if found is None:
+            raise UndoRefused(Message(N_("there is no batch {batch}"), {"batch": str(batch_id)}))
+        kind, file_name, status = found
+        batch = {"batch": str(batch_id), "file": file_name}
+        if status != "loaded":
+            raise UndoRefused(Message(N_("batch {batch} ({file}) was already undone"), batch))
+        dependents = cur.execute(_dependents_sql(kind), {"id": batch_id}).fetchall()
+        if dependents:
+            listed = Enumeration(tuple(Message(_DEPENDENT_BATCH[k], {"batch": str(b)}) for b, k in dependents))
+            refused = N_(
+                "batch {batch} ({file}) cannot be undone while other data refers to it: {batches}. Undo those first."
+            )
+            raise UndoRefused(Message(refused, {**batch, "batches": listed}))
+        rows = cur.execute(f"select count(*) from {kind} where batch_id = $id", {"id": batch_id}).fetchone()[0]
+        if kind == "events":
+            cur.execute("delete from event_cohosts where batch_id = $id", {"id": batch_id})
+        cur.execute(f"delete from {kind} where batch_id = $id", {"id": batch_id})
+        cur.execute(
+            "update batches set status = 'undone', undone_at = $at, undone_by = $by where batch_id = $id",
+            {"id": batch_id, "at": datetime.now(UTC).replace(tzinfo=None), "by": by},
+        )
+        return UndoResult(batch_id, kind, file_name, rows)
+
+
+def _dependents_sql(kind: str) -> str:
+    """Batches (other than this one) whose rows refer to this batch's rows."""
+    if kind == "partners":
+        return """
+            select distinct b.batch_id, b.kind from (
+                select e.batch_id from events e join partners p on p.partner_id = e.host_partner_id where p.batch_id = $id
+                union select c.batch_id from event_cohosts c join partners p using (partner_id) where p.batch_id = $id
+                union select g.batch_id from engagements g join partners p using (partner_id) where p.batch_id = $id
+            ) d join batches b using (batch_id) order by b.batch_id"""
+    if kind == "events":
+        return """
+            select distinct b.batch_id, b.kind from engagements g join events e using (event_id)
+            join batches b on b.batch_id = g.batch_id where e.batch_id = $id order by b.batch_id"""
+    return "select null, null where false and $id is null"
+
+
+def list_batches(database: Path | str | None = None) -> pd.DataFrame:
+    return db.run_query("batches", db=database)

@@ -1,0 +1,164 @@
+"""Value rules: each distinct value of a column normalised once (dates, counts, categories, lists, ids)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from impact import contract, vocab
+from impact.i18n import N_, Message
+
+_SEP = "\x1f"  # joins list items inside the mapping tables
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+# A normaliser takes one distinct raw value and returns (stored value, error, warning);
+# a list's warning names each item it is about.
+Normalised = tuple[Any, Message | None, Message | list[Message] | None]
+
+
+def parse_date(text: str) -> Normalised:
+    for pattern, order in ((_ISO, "ymd"), (_YMD_SLASH, "ymd"), (_US, "mdy")):
+        found = pattern.fullmatch(text)
+        if not found:
+            continue
+        a, b, c = (int(g) for g in found.groups())
+        year, month, day = (a, b, c) if order == "ymd" else (c, a, b)
+        if not 1 <= month <= 12:
+            return None, Message(N_("is not a real date: there is no month {month}"), {"month": str(month)}), None
+        try:
+            return date(year, month, day), None, None
+        except ValueError:
+            no_day = N_("is not a real date: {month} has no day {day}")
+            return None, Message(no_day, {"month": f"{year}-{month:02d}", "day": str(day)}), None
+    return None, Message(N_("is not a date; write dates as YYYY-MM-DD (2024-03-15), YYYY/M/D or M/D/YYYY")), None
+
+
+def parse_count(text: str) -> Normalised:
+    cleaned = text.replace(" ", "")
+    if _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if re.fullmatch(r"-\d+(\.0+)?", cleaned):
+        return None, Message(N_("must be 0 or more")), None
+    if re.fullmatch(r"\d+(\.0+)?", cleaned):
+        number = int(cleaned.split(".")[0])
+        if number > 2_000_000_000:
+            return None, Message(N_("is too large for a headcount")), None
+        return number, None, None
+    return None, Message(N_("is not a whole number")), None
+
+
+def _category(lookup: dict[str, str], choices: Sequence[str]) -> Callable[[str], Normalised]:
+    def normalise(text: str) -> Normalised:
+        value = lookup.get(vocab.norm_key(text))
+        if value is None:
+            return None, Message(N_("is not one of: {choices}"), {"choices": ", ".join(choices)}), None
+        return value, None, None
+
+    return normalise
+
+
+_UNKNOWN_OPEN_VALUE = {
+    "language": N_("is not a known language; kept as written"),
+    "neighborhood": N_("is not a known neighborhood; kept as written"),
+}
+_ITEM = N_("'{item}' {note}")  # one item of a list, and what is wrong with it
+
+
+def _open(lookup: dict[str, str], noun: str) -> Callable[[str], Normalised]:
+    def normalise(text: str) -> Normalised:
+        value = lookup.get(vocab.norm_key(text))
+        if value is None:
+            return " ".join(text.split()), None, Message(_UNKNOWN_OPEN_VALUE[noun])
+        return value, None, None
+
+    return normalise
+
+
+def _split_list(text: str) -> list[str]:
+    items = [item.strip() for item in re.split(r"[;；]", text)]
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _list_of(item_normaliser: Callable[[str], Normalised] | None) -> Callable[[str], Normalised]:
+    def normalise(text: str) -> Normalised:
+        values, warnings = [], []
+        for item in _split_list(text):
+            if item_normaliser is None:
+                values.append(item)
+                continue
+            value, error, warning = item_normaliser(item)
+            if error:
+                return None, Message(_ITEM, {"item": item, "note": error}), None
+            if warning:
+                warnings.append(Message(_ITEM, {"item": item, "note": warning}))
+            values.append(value)
+        return _SEP.join(dict.fromkeys(values)), None, warnings or None
+
+    return normalise
+
+
+def _partner_id(text: str) -> Normalised:
+    if not re.fullmatch(contract.PARTNER_ID_PATTERN, text):
+        return None, Message(N_("must be 1 to 32 letters, digits, '_' or '-'")), None
+    return text, None, None
+
+
+def _normaliser(kind: str, col: contract.Column) -> Callable[[str], Normalised] | None:
+    """How the distinct values of one column are checked, or None for plain text."""
+    if col.type == "date":
+        return parse_date
+    if col.type == "integer":
+        return parse_count
+    if col.type == "category":
+        return _category(contract.LOOKUPS[col.name], col.choices)
+    if col.type == "open":
+        noun = "language" if col.name == "language" else "neighborhood"
+        return _open(contract.LOOKUPS[col.name], noun)
+    if col.type == "open_list":
+        return _list_of(_open(contract.LOOKUPS[col.name], "language"))
+    if col.type in ("list", "ref_list"):
+        return _list_of(None)
+    if kind == "partners" and col.name == "partner_id":
+        return _partner_id
+    return None
+
+
+_SQL_TYPES = {
+    "date": "date",
+    "integer": "integer",
+    "person": "ubigint",
+    "list": "varchar[]",
+    "ref_list": "varchar[]",
+    "open_list": "varchar[]",
+}
+
+
+def _mapping_frame(col: contract.Column, rows: Iterable[tuple[str, Normalised]]) -> pd.DataFrame:
+    """raw -> value, with whether it failed or has a warning (the messages stay in Python)."""
+    raw, values, errors, warnings = [], [], [], []
+    for text, (value, error, warning) in rows:
+        raw.append(text)
+        values.append(value)
+        errors.append(error is not None)
+        warnings.append(warning is not None)
+    if col.type == "integer":
+        value_series = pd.Series(values, dtype="Int64")
+    elif col.type == "date":
+        value_series = pd.Series(values, dtype="object").astype("string")
+    else:
+        value_series = pd.Series(values, dtype="string")
+    return pd.DataFrame(
+        {
+            "raw": pd.Series(raw, dtype="string"),
+            "value": value_series,
+            "failed": pd.Series(errors, dtype="boolean"),
+            "warned": pd.Series(warnings, dtype="boolean"),
+        }
+    )

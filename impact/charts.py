@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from impact import i18n, vocab
+from impact import i18n, periods, vocab
+from impact.i18n import _
 
 # Okabe-Ito: distinguishable with the common kinds of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -49,25 +50,39 @@ def _layout(fig: go.Figure, title: str, y_title: str | None) -> go.Figure:
 
 
 def _whole_number_ticks(fig: go.Figure) -> None:
-    """Counts up to a handful get a tick per whole number (no 0, 1, 1, 2, 2 from half steps)."""
+    """Counts up to a handful get a tick per whole number (no 0, 1, 1, 2, 2 from half steps), on
+    the value axis: y for upright bars and lines, x for horizontal bars."""
+    for axis, horizontal in (("y", False), ("x", True)):
+        layout_axis = fig.layout.yaxis if axis == "y" else fig.layout.xaxis
+        if layout_axis.tickformat != ",d":
+            continue
+        largest = _largest_count(fig, horizontal)
+        if largest is not None and 0 < largest <= 6:
+            fig.update_yaxes(dtick=1, tick0=0) if axis == "y" else fig.update_xaxes(dtick=1, tick0=0)
+
+
+def _largest_count(fig: go.Figure, horizontal: bool) -> float | None:
+    """The largest value (stacked bars: the largest stack) drawn along the value axis; None when a
+    value is not a whole number (a share, not a count)."""
     stacked = fig.layout.barmode == "stack"
     totals: dict[object, float] = {}
     largest = 0.0
     for trace in fig.data:
-        if trace.type not in ("bar", "scatter") or trace.y is None or getattr(trace, "orientation", None) == "h":
+        if trace.type not in ("bar", "scatter") or (getattr(trace, "orientation", None) == "h") != horizontal:
             continue
-        for x, y in zip(trace.x if trace.x is not None else range(len(trace.y)), trace.y, strict=False):
-            if y is None or pd.isna(y):
+        values, positions = (trace.x, trace.y) if horizontal else (trace.y, trace.x)
+        if values is None:
+            continue
+        for position, value in zip(positions if positions is not None else range(len(values)), values, strict=False):
+            if value is None or pd.isna(value):
                 continue
-            if float(y) != int(y):
-                return  # shares, not counts
+            if float(value) != int(value):
+                return None
             if stacked and trace.type == "bar":
-                totals[x] = totals.get(x, 0.0) + float(y)
+                totals[position] = totals.get(position, 0.0) + float(value)
             else:
-                largest = max(largest, float(y))
-    largest = max([largest, *totals.values()])
-    if 0 < largest <= 6 and fig.layout.yaxis.tickformat == ",d":
-        fig.update_yaxes(dtick=1, tick0=0)
+                largest = max(largest, float(value))
+    return max([largest, *totals.values()])
 
 
 def _long_legend_aside(fig: go.Figure) -> None:
@@ -166,6 +181,55 @@ def _months(fig: go.Figure, months: pd.Series) -> None:
     fig.update_xaxes(tickvals=values, ticktext=text)
 
 
+def mark_partial_months(fig: go.Figure, partial: Sequence[periods.PartialMonth]) -> go.Figure:
+    """Draw the months a period covers only in part apart from the others, so that a month under
+    way never reads as a collapse: a shaded band with "to date" (or "from <day>") above it, the
+    same words in the month's tick label and hover, lighter hatched bars and hollow line markers."""
+    if not partial:
+        return fig
+    notes = {pd.Timestamp(p.month): _partial_note(p) for p in partial}
+    for month, note in notes.items():
+        fig.add_vrect(
+            x0=month - pd.Timedelta(days=15),
+            x1=month + pd.Timedelta(days=15),
+            fillcolor=NEUTRAL,
+            opacity=0.25,
+            line_width=0,
+            layer="below",
+            annotation_text=note,
+            annotation_position="top",
+            annotation_font_size=11,
+        )
+    ticks = fig.layout.xaxis
+    if ticks.tickvals is not None and ticks.ticktext is not None:
+        text = [
+            f"{label}<br>{notes[pd.Timestamp(value)]}" if pd.Timestamp(value) in notes else label
+            for value, label in zip(ticks.tickvals, ticks.ticktext, strict=True)
+        ]
+        fig.update_xaxes(ticktext=text)
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter") or trace.x is None or getattr(trace, "orientation", None) == "h":
+            continue
+        where = [notes.get(pd.Timestamp(x)) if pd.notna(x) else None for x in trace.x]
+        if not any(where):
+            continue
+        template = trace.hovertemplate or "%{y}"
+        trace.hovertemplate = [f"{template} ({note})" if note else template for note in where]
+        if trace.type == "bar":
+            trace.marker.opacity = [0.45 if note else 1.0 for note in where]
+            trace.marker.pattern = {"shape": ["/" if note else "" for note in where], "solidity": 0.3}
+        else:
+            trace.marker.symbol = ["circle-open" if note else "circle" for note in where]
+            trace.marker.size = [9 if note else 5 for note in where]
+    return fig
+
+
+def _partial_note(month: periods.PartialMonth) -> str:
+    if month.to_date:
+        return _("to date ({day})").format(day=i18n.format_date(month.last, "day_month"))
+    return _("from {day}").format(day=i18n.format_date(month.first, "day_month"))
+
+
 def _bar_height(rows: int) -> int:
     return max(260, 90 + 30 * rows)
 
@@ -258,6 +322,7 @@ def ranked_bars(
     )
     fig.update_xaxes(title=x_title, tickformat=".0%" if percent else ",d", range=_room_for_labels(rows[value], text))
     fig.update_yaxes(autorange="reversed", title=None, automargin=True, type="category")
+    _whole_number_ticks(fig)
     return fig
 
 
@@ -454,6 +519,7 @@ def stacked_bars(
         fig.update_layout(height=max(_bar_height(rows), 110 + 22 * frame[group].nunique()))
         fig.update_yaxes(autorange="reversed", type="category", tickformat=None, rangemode=None, automargin=True)
         fig.update_xaxes(title=value_title, tickformat=",d", rangemode="tozero")
+        _whole_number_ticks(fig)
     return fig
 
 
@@ -573,4 +639,5 @@ def paired_bars(
     largest = pd.concat([frame[column] for column, _ in measures])
     fig.update_xaxes(title=x_title, tickformat=",d", range=_room_for_labels(largest))
     fig.update_yaxes(autorange="reversed", type="category", automargin=True, title=None)
+    _whole_number_ticks(fig)
     return fig

@@ -5,10 +5,12 @@
 
 Values in the URL are stable codes (partner ids, the stored language and neighborhood
 names), never display labels, so a link works in every interface language. A parameter
-left out means its default: the last 12 months, all partners, languages and neighborhoods.
+left out means its default: the last 12 complete months, all partners, languages and
+neighborhoods.
 
 Periods are counted back from the latest day with data (never after today), not from
-today: when uploads lag, "last 12 months" still shows 12 months of data.
+today: when uploads lag, "last 12 complete months" still shows 12 months of data. What each
+period covers and is compared with is `impact.periods`.
 
 This module holds the rules (periods, parsing and writing the URL, the scope they make);
 `impact.web.filters` draws the widgets.
@@ -17,21 +19,15 @@ This module holds the rules (periods, parsing and writing the URL, the scope the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
-from impact import i18n, labels, metrics
+from impact import i18n, labels, metrics, periods
 from impact.i18n import N_, _
 
-PERIODS = {
-    "last-12-months": N_("Last 12 months"),
-    "this-year": N_("This year"),
-    "last-year": N_("Last year"),
-    "all-time": N_("All time"),
-    "custom": N_("Custom dates"),
-}
-DEFAULT_PERIOD = "last-12-months"
+PERIODS = periods.PRESETS
+DEFAULT_PERIOD = periods.DEFAULT
 LISTS = ("partners", "languages", "neighborhoods")
 URL_KEYS = ("period", "start", "end", *LISTS)
 
@@ -72,18 +68,22 @@ def data_span(extent: Mapping[str, Any], today: date | None = None) -> DataSpan 
     return DataSpan(first_day=min(extent["first_day"], last), last_day=last)
 
 
+def period_of(state: FilterState, span: DataSpan) -> periods.Period:
+    """The chosen period and the one it is compared with (see impact.periods)."""
+    return periods.resolve(state.period, span.last_day, span.first_day, state.start, state.end)
+
+
 def period_range(state: FilterState, span: DataSpan) -> tuple[date, date]:
     """The first and last day of the chosen period."""
-    anchor = span.last_day
-    if state.period == "custom" and state.start is not None and state.end is not None:
-        return state.start, state.end
-    if state.period == "this-year":
-        return date(anchor.year, 1, 1), anchor
-    if state.period == "last-year":
-        return date(anchor.year - 1, 1, 1), date(anchor.year - 1, 12, 31)
-    if state.period == "all-time":
-        return span.first_day, anchor
-    return anchor - timedelta(days=364), anchor
+    period = period_of(state, span)
+    return period.start, period.end
+
+
+def comparison(scope: metrics.Scope, period: periods.Period) -> metrics.Scope | None:
+    """The scope's filters over the period it is compared with; None for all time."""
+    if not period.compared:
+        return None
+    return replace(scope, start=period.compare_start, end=period.compare_end)
 
 
 def to_scope(state: FilterState, span: DataSpan) -> metrics.Scope:
@@ -112,14 +112,30 @@ def to_query(state: FilterState) -> dict[str, list[str]]:
     return query
 
 
+# Custom dates a link may ask for: anything else is a typo (and would overflow date arithmetic).
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+_ALL_OF = {
+    "partners": N_("showing all partners instead"),
+    "languages": N_("showing all languages instead"),
+    "neighborhoods": N_("showing all neighborhoods instead"),
+}
+
+
 def parse_query(query: Mapping[str, Sequence[str]], options: metrics.FilterOptions) -> Parsed:
-    """The filter state a URL asks for. Anything that cannot be used is left out and said so."""
+    """The filter state a URL asks for. Anything that cannot be used is left out, and each
+    problem says what is shown instead."""
     problems: list[str] = []
+    default = _(PERIODS[DEFAULT_PERIOD]).lower()
     period = (list(query.get("period", [])) or [DEFAULT_PERIOD])[-1]
     start_text = (list(query.get("start", [])) or [None])[-1]
     end_text = (list(query.get("end", [])) or [None])[-1]
     if period not in PERIODS:
-        problems.append(_("The link's period '{value}' is not one this page knows.").format(value=period))
+        problems.append(
+            _("The link's period '{value}' is not one this page knows; showing the {default} instead.").format(
+                value=period, default=default
+            )
+        )
         period = DEFAULT_PERIOD
     if "period" not in query and (start_text or end_text):
         period = "custom"  # a link with only dates means those dates
@@ -129,8 +145,9 @@ def parse_query(query: Mapping[str, Sequence[str]], options: metrics.FilterOptio
         if start is None or end is None:
             problems.append(
                 _(
-                    "The link's dates must be two days written as YYYY-MM-DD (start and end); it had {start} and {end}."
-                ).format(start=start_text or "-", end=end_text or "-")
+                    "The link's dates must be two days written as YYYY-MM-DD (start and end); it had {start} and "
+                    "{end}. Showing the {default} instead."
+                ).format(start=start_text or "-", end=end_text or "-", default=default)
             )
             period, start, end = DEFAULT_PERIOD, None, None
         elif start > end:
@@ -140,13 +157,14 @@ def parse_query(query: Mapping[str, Sequence[str]], options: metrics.FilterOptio
     for name in LISTS:
         asked = list(dict.fromkeys(v for v in query.get(name, []) if v))
         unknown = [v for v in asked if v not in available[name]]
+        chosen[name] = tuple(v for v in asked if v in available[name])
         if unknown:
+            instead = _("showing the others you asked for") if chosen[name] else _(_ALL_OF[name])
             problems.append(
-                _("The link asked for {values}, which the data does not hold; left out.").format(
-                    values=", ".join(f"'{v}'" for v in unknown)
+                _("The link asked for {values}, which the data does not hold; {instead}.").format(
+                    values=", ".join(f"'{v}'" for v in unknown), instead=instead
                 )
             )
-        chosen[name] = tuple(v for v in asked if v in available[name])
     state = FilterState(period=period, start=start, end=end, **chosen)
     return Parsed(state, problems)
 
@@ -155,9 +173,10 @@ def _day(text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         return None
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
 
 
 def describe(scope: metrics.Scope, options: metrics.FilterOptions) -> str:

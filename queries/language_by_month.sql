@@ -30,7 +30,8 @@ final as (
         l.language,
         coalesce(c.unique_people, 0) as unique_people,
         coalesce(c.contacts, 0) as contacts,
-        coalesce(c.contacts / sum(c.contacts) over (partition by m.month), 0) as share_of_contacts
+        -- a month without any contact has no shares at all: a gap in the chart, never 0%
+        coalesce(c.contacts, 0) / nullif(sum(c.contacts) over (partition by m.month), 0) as share_of_contacts
     from months as m
     cross join languages_seen as l
     left join counts as c using (month, language)

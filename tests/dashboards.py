@@ -26,9 +26,11 @@ PAGES = {
     "partners": "pages/4_partners.py",
 }
 # The shared fixture files: contacts of 2023 and 2024, events of 2024; the latest day is
-# 2024-12-28, so the default period (last 12 months) is 2023-12-30 to 2024-12-28.
+# 2024-12-28, so the default period (the last 12 complete months) is 2023-12-01 to 2024-11-30,
+# compared with 2022-12-01 to 2023-11-30.
 LAST_DAY = date(2024, 12, 28)
-DEFAULT_START = date(2023, 12, 30)
+DEFAULT_START = date(2023, 12, 1)
+DEFAULT_END = date(2024, 11, 30)
 
 
 def build_coalition(path: Path) -> Path:

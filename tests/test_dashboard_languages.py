@@ -13,8 +13,8 @@ from impact import charts, db, ingest, labels
 from impact.web import auth
 from tests import builders, dashboards
 from tests.dashboards import (
+    DEFAULT_END,
     DEFAULT_START,
-    LAST_DAY,
     between,
     by_label,
     engagements,
@@ -51,7 +51,7 @@ def as_director(coalition_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def in_period(path: Path):
-    return between(engagements(path), "engaged_on", DEFAULT_START, LAST_DAY)
+    return between(engagements(path), "engaged_on", DEFAULT_START, DEFAULT_END)
 
 
 def test_people_and_contacts_by_language_match_independent_counts(as_director: Path) -> None:
@@ -126,7 +126,7 @@ def test_the_heat_map_shows_each_partners_contacts_in_each_language(as_director:
 def test_events_offered_in_each_language_count_every_language_of_an_event(as_director: Path) -> None:
     """An event in Cantonese and English counts once in each."""
     chart = figures(open_page("languages"))["Events offered in each language"]
-    held = between(events(as_director), "event_date", DEFAULT_START, LAST_DAY)
+    held = between(events(as_director), "event_date", DEFAULT_START, DEFAULT_END)
     counted = by_label(chart)
     for language in ("Cantonese", "English"):
         assert counted[language] == sum(language in langs for langs in held["languages"])

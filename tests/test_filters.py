@@ -11,7 +11,7 @@ import pytest
 from impact import db, filters, metrics
 from impact.web import ui
 from tests import dashboards
-from tests.dashboards import DEFAULT_START, LAST_DAY, PAGES, metric_values, open_page, url_values
+from tests.dashboards import DEFAULT_END, DEFAULT_START, PAGES, metric_values, open_page, url_values
 
 coalition_db, as_director = dashboards.coalition_db, dashboards.as_director  # fixtures
 
@@ -27,16 +27,18 @@ def _range(period: str) -> tuple[date, date]:
     return filters.period_range(filters.FilterState(period=period), SPAN)
 
 
-def test_the_last_12_months_end_on_the_latest_day_with_data() -> None:
-    """The default period is the 365 days up to the data's last day, not up to today."""
-    assert _range("last-12-months") == (date(2023, 7, 2), date(2024, 6, 30))  # 365 days (2024 is a leap year)
+def test_the_last_12_complete_months_end_with_the_last_month_the_data_completes() -> None:
+    """The default period is the 12 calendar months up to the data's last complete month, not up to today."""
+    assert _range("last-12-months") == (date(2023, 7, 1), date(2024, 6, 30))  # the data runs to June 30
+    mid_month = filters.DataSpan(date(2021, 3, 4), date(2024, 6, 29))
+    assert filters.period_range(filters.FilterState(), mid_month) == (date(2023, 6, 1), date(2024, 5, 31))
 
 
 def test_this_year_last_year_and_all_time_count_from_the_latest_day_with_data() -> None:
     """Calendar years are those of the data's last day; all time starts on its first day."""
     assert _range("this-year") == (date(2024, 1, 1), date(2024, 6, 30))
     assert _range("last-year") == (date(2023, 1, 1), date(2023, 12, 31))
-    assert _range("all-time") == (date(2021, 3, 4), date(2024, 6, 30))
+    assert _range("all-time") == (date(2021, 3, 1), date(2024, 6, 30))  # from the first month of data
 
 
 def test_the_latest_day_is_never_after_today() -> None:
@@ -149,7 +151,7 @@ def test_choosing_custom_dates_starts_from_the_period_on_screen_and_goes_into_th
     """Switching to custom dates shows the range that was on screen; the link then carries it."""
     at = open_page("overview", {"period": "this-year"})
     at.selectbox(key="filters.period").set_value("custom").run()
-    assert at.date_input(key="filters.dates").value == (date(2024, 1, 1), LAST_DAY)
+    assert at.date_input(key="filters.dates").value == (date(2024, 1, 1), date(2024, 12, 28))
     at.date_input(key="filters.dates").set_value((date(2024, 3, 1), date(2024, 3, 31))).run()
     assert url_values(at, "period") == ["custom"]
     assert url_values(at, "start") == ["2024-03-01"]
@@ -169,11 +171,12 @@ def test_filters_follow_the_reader_to_another_page(as_director: Path) -> None:
     assert url_values(at, "partners") == ["VVF"]
 
 
-def test_a_bad_link_says_in_the_sidebar_what_was_left_out(as_director: Path) -> None:
-    """An unknown partner in the link is named in a sidebar warning; the page still works."""
+def test_a_bad_link_says_at_the_top_of_the_page_what_was_left_out_and_what_is_shown(as_director: Path) -> None:
+    """An unknown partner in the link is named in a warning in the page itself (a phone hides the sidebar)."""
     at = open_page("languages", {"partners": ["HYC", "GONE"]})
-    warnings = [w.value for w in at.sidebar.warning]
-    assert any("'GONE'" in w for w in warnings), warnings
+    assert not at.sidebar.warning
+    warnings = [w.value for w in at.main.warning]
+    assert any("'GONE'" in w and "showing the others you asked for" in w for w in warnings), warnings
     assert at.multiselect(key="filters.partners").value == ["HYC"]
 
 
@@ -183,7 +186,7 @@ def test_clear_filters_returns_to_the_defaults(as_director: Path) -> None:
     at.sidebar.button(key="filters.clear").click().run()
     assert at.selectbox(key="filters.period").value == "last-12-months"
     assert at.multiselect(key="filters.languages").value == []
-    expected = _unique_people(as_director, DEFAULT_START, LAST_DAY)
+    expected = _unique_people(as_director, DEFAULT_START, DEFAULT_END)
     assert metric_values(at)["Unique people reached"] == f"{expected:,}"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import i18n, labels, metrics
+from impact import i18n, labels, metrics, periods
 from impact.filters import (
     LISTS,
     PERIODS,
@@ -18,6 +18,7 @@ from impact.filters import (
     FilterState,
     data_span,
     parse_query,
+    period_of,
     period_range,
     to_query,
     to_scope,
@@ -31,8 +32,8 @@ _PENDING_DATES = "filters._pending_dates"  # a range picker with only its first 
 _WRITTEN = "filters._written"
 
 
-def sidebar(run: metrics.Runner) -> metrics.Scope:
-    """Draw the shared filters in the sidebar and return the scope they choose.
+def sidebar(run: metrics.Runner) -> tuple[metrics.Scope, periods.Period]:
+    """Draw the shared filters in the sidebar; return the scope they choose and its period.
 
     The lists of partners, languages and neighborhoods come from their own cached query,
     which no filter changes. When the store holds no data at all, the page says so and
@@ -56,14 +57,14 @@ def sidebar(run: metrics.Runner) -> metrics.Scope:
         neighborhoods=tuple(v for v in state.neighborhoods if v in options.neighborhoods),
     )  # a partner or language that an undone upload took away is no longer chosen
     _seed_widgets(state, span)
+    for problem in problems:  # at the top of the page, where a phone shows it too
+        st.warning(problem, icon=":material/link_off:")
     with st.sidebar:
         st.subheader(_("Filters"))
         _widgets(state, options, span)
-        for problem in problems:
-            st.warning(problem, icon=":material/link_off:")
     st.session_state[_CHOSEN] = state
     _write_url(state)
-    return to_scope(state, span)
+    return to_scope(state, span), period_of(state, span)
 
 
 def clear() -> None:

@@ -9,16 +9,20 @@ where a language has no common name for them.
     labels.label("neighborhood", "Chinatown")            # 華埠 in 繁體中文
     st.multiselect(_("Neighborhoods"), vocab.NEIGHBORHOODS, format_func=labels.formatter("neighborhood"))
     frame["language"] = labels.relabel(frame["language"], "language")   # before charting
+
+Partners are named here too: `partner_name(name, name_zh)` is the one place that decides how a
+partner is called (its Chinese name on Chinese pages, where it has one), and every page that
+shows a partner goes through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from impact import vocab
-from impact.i18n import NP_, _, pgettext
+from impact.i18n import NP_, _, current, pgettext
 
 LANGUAGE = {
     "Cantonese": NP_("language", "Cantonese"),
@@ -143,3 +147,56 @@ def relabel(values: pd.Series, kind: str) -> pd.Series:
 def english_label(kind: str, value: str) -> str:
     """The English display name (for exports that must not change with the reader)."""
     return KINDS[kind][1].get(value, value)
+
+
+def spelling(kind: str, value: str) -> str:
+    """A category value as a file may spell it: the label, with the English label after it where the
+    reader's differs ("面對面 (In person)"). English labels are accepted spellings of the contract's
+    values (files are read case-, space- and punctuation-blind), so a problem or the data dictionary
+    can say what to write without showing a code such as in_person."""
+    shown, english = label(kind, value), english_label(kind, value)
+    return shown if shown == english else _("{label} ({english})").format(label=shown, english=english)
+
+
+# --- partners ---------------------------------------------------------------------------
+
+CHINESE = frozenset({"zh_Hant", "zh_Hans"})  # the interface languages that read a partner's name_zh
+# Columns of query results that name a partner, and the column holding that partner's id.
+PARTNER_NAME_COLUMNS = {"partner_name": "partner_id", "partner_a_name": "partner_a", "partner_b_name": "partner_b"}
+
+
+def _text(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def partner_name(name: str | None, name_zh: str | None = None) -> str:
+    """How a partner is called on the page: its Chinese name (`name_zh`) on Chinese pages when the
+    partners file gave one, else its name. Every partner name people read comes from here."""
+    chinese = _text(name_zh)
+    if chinese is not None and current() in CHINESE:
+        return chinese
+    return _text(name) or chinese or ""
+
+
+def partner_names(partners: pd.DataFrame) -> dict[str, str]:
+    """partner_id -> the name people read, from a frame of partner_id, name and name_zh."""
+    zh = partners["name_zh"] if "name_zh" in partners else [None] * len(partners)
+    return {
+        str(pid): partner_name(name, chinese)
+        for pid, name, chinese in zip(partners["partner_id"], partners["name"], zh, strict=True)
+    }
+
+
+def name_partners(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """A query result with its partner names (partner_name, partner_a_name, partner_b_name) as
+    people read them, looked up by the id beside each; a row without an id keeps its value. The
+    frame is copied, never changed (it may be a cached result)."""
+    renamed = {}
+    for column, id_column in PARTNER_NAME_COLUMNS.items():
+        if column in frame.columns and id_column in frame.columns:
+            looked_up = frame[id_column].map(lambda pid: names.get(pid) if isinstance(pid, str) else None)
+            renamed[column] = looked_up.where(looked_up.notna(), frame[column])
+    return frame.assign(**renamed) if renamed else frame

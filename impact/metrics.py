@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from impact import db
+from impact import db, labels
 from impact.i18n import N_
 
 Runner = Callable[..., pd.DataFrame]
@@ -254,9 +254,14 @@ MEASURE_BY_KEY = {m.key: m for m in MEASURES}
 class FilterOptions:
     """What the sidebar filters offer: partners by name, languages most used first, neighborhoods."""
 
-    partners: dict[str, str]  # partner_id -> name
+    partners: dict[str, str]  # partner_id -> name in the reader's language (partner_names)
     languages: tuple[str, ...]
     neighborhoods: tuple[str, ...]
+
+
+def partner_names(run: Runner = db.run_query) -> dict[str, str]:
+    """Every partner's name as the reader reads it (labels.partner_name: name_zh on Chinese pages)."""
+    return labels.partner_names(run("partner_names"))
 
 
 def filter_options(run: Runner = db.run_query) -> FilterOptions:
@@ -266,8 +271,9 @@ def filter_options(run: Runner = db.run_query) -> FilterOptions:
         return frame[frame["dimension"] == dimension]
 
     partners = values("partner")
+    names = partner_names(run)
     return FilterOptions(
-        partners=dict(zip(partners["value"], partners["label"], strict=True)),
+        partners={pid: names.get(pid, label) for pid, label in zip(partners["value"], partners["label"], strict=True)},
         languages=tuple(values("language")["value"]),
         neighborhoods=tuple(values("neighborhood")["value"]),
     )

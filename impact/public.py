@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from impact import charts, privacy, vocab
+from impact import charts, labels, privacy, vocab
 from impact.i18n import N_
 
 Runner = Callable[..., pd.DataFrame]
@@ -212,10 +212,11 @@ def build_report(scope: PublicScope, run: Runner, limit: int | None = None) -> R
 
 
 def _partner_names(scope: PublicScope, run: Runner) -> tuple[str, ...]:
+    """The scope's partners as the reader reads them (labels.partner_name), in alphabetical order."""
     if not scope.partners:
         return ()
-    options = run("share_partner_options")
-    return tuple(options.loc[options["partner_id"].isin(scope.partners), "name"])
+    names = labels.partner_names(run("partner_names"))
+    return tuple(sorted(names[p] for p in scope.partners if p in names))
 
 
 def trend_chart(frame: pd.DataFrame, title: str, names: dict[str, str], y_title: str) -> go.Figure:

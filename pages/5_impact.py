@@ -17,8 +17,11 @@ ctx = ui.page_setup("impact")
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def _report(scope: public.PublicScope, limit: int, database: str, audience: str, _run: public.Runner) -> public.Report:
-    """The protected report, cached per scope (the scope, incl. a share link's, is part of the key)."""
+def _report(
+    scope: public.PublicScope, limit: int, database: str, audience: str, language: str, _run: public.Runner
+) -> public.Report:
+    """The protected report, cached per scope (the scope, incl. a share link's, is part of the key) and
+    per language (it names partners as the reader reads them)."""
     return public.build_report(scope, _run, limit)
 
 
@@ -74,7 +77,7 @@ if scope is None:
 
 limit = public.threshold()
 audience = f"public:{ctx.user.role}:{scope}"  # the viewer's role and a share link's scope key every cache entry
-report = _report(scope, limit, str(config.db_path()), audience, ui.runner(audience))
+report = _report(scope, limit, str(config.db_path()), audience, i18n.current(), ui.runner(audience))
 small = f"<{limit + 1}"
 
 if link is not None:
@@ -166,7 +169,8 @@ else:
             pd.DataFrame(
                 {
                     _("Main neighborhood"): [
-                        _(v) if v in public.TRANSLATED_GROUPS else v for v in frame["neighborhood"]
+                        _(v) if v in public.TRANSLATED_GROUPS else labels.label("neighborhood", v)
+                        for v in frame["neighborhood"]
                     ],
                     _("People"): frame["people"],
                 }

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from impact import i18n, metrics, public, shares
+from impact import i18n, labels, metrics, public, shares
 from impact.i18n import _
 from impact.web import ui
 
@@ -19,7 +19,7 @@ st.write(
 )
 
 partners = shares.partner_options()
-names = dict(zip(partners["partner_id"], partners["name"], strict=True))
+names = labels.partner_names(partners)  # as the reader reads them: name_zh on Chinese pages
 # The period defaults to the data's last complete calendar year (the public page's latest year).
 last_year = public.last_complete_year(metrics.data_extent(ui.runner("internal"))["last_day"], date.today())
 last_year = last_year or date.today().year - 1

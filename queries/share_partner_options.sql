@@ -1,10 +1,11 @@
--- The partners a director can put in a share link's scope, by name.
+-- The partners a director can put in a share link's scope, by name (and Chinese name, which
+-- Chinese pages show).
 with partners_source as (
-    select partner_id, name from partners
+    select partner_id, name, name_zh from partners
 ),
 
 final as (
-    select partner_id, name from partners_source
+    select partner_id, name, name_zh from partners_source
 )
 
 select * from final

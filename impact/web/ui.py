@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from impact import config, db, metrics, roles
+from impact import config, db, labels, metrics, roles
 from impact.i18n import N_, _
 from impact.roles import DIRECTORS, EVERYONE, LOADERS, STAFF
 from impact.web import auth
@@ -126,12 +126,22 @@ def _run_cached(
 
 
 def runner(audience: str = "internal") -> Callable[..., pd.DataFrame]:
-    """A cached `run_query` for one audience; results never cross audiences or viewers' roles."""
+    """A cached `run_query` for one audience; results never cross audiences or viewers' roles.
+
+    Results come as people read them: a partner named in a result (partner_name, partner_a_name,
+    partner_b_name) is named in the reader's language by `labels.partner_name` (its Chinese name
+    on Chinese pages). The cached results themselves stay the same in every language.
+    """
     role = _viewer_role.get()
 
     def run(name: str, **params: Any) -> pd.DataFrame:
+        database = str(config.db_path())
         frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-        return _run_cached(name, str(config.db_path()), audience, role, frozen)
+        result = _run_cached(name, database, audience, role, frozen)
+        if not any(column in result.columns for column in labels.PARTNER_NAME_COLUMNS):
+            return result
+        names = labels.partner_names(_run_cached("partner_names", database, audience, role, ()))
+        return labels.name_partners(result, names)
 
     return run
 

@@ -302,6 +302,16 @@ def format_datetime(moment: datetime, format: str = "medium") -> str:
     return dates.format_datetime(moment, format=format, locale=format_locale())
 
 
+def format_moment(moment: datetime) -> str:
+    """A time to the minute, as every page shows one: the medium date and the short time, joined
+    as the reader's language joins them (Dec 2, 2025, 6:58 PM; 2025年12月2日 下午6:58; 2 dic 2025,
+    6:58 p.m.). The app's times are UTC; a page says so once (in a column header), not in each."""
+    locale = format_locale()
+    day = dates.format_date(moment, format="medium", locale=locale)
+    time = dates.format_time(moment, format="short", locale=locale)
+    return str(locale.datetime_formats.get("medium", "{1} {0}")).replace("{1}", day).replace("{0}", time)
+
+
 def month_ticks(months: Iterable[date], most: int = 13) -> tuple[list[date], list[str]]:
     """Tick positions and labels for a monthly chart axis, month names in the reader's language.
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact import contract, db, export, ingest, textfile, vocab
-from impact.i18n import _, format_number, ngettext
+from impact import contract, db, export, ingest, labels, textfile, vocab
+from impact.i18n import N_, Enumeration, Message, _, format_date, format_moment, format_number, ngettext
 from impact.roles import LOADERS, User
 
 PREVIEW_ROWS = 20
@@ -30,6 +30,49 @@ class NotAllowed(PermissionError):
 
 def kind_label(kind: str) -> str:
     return {"partners": _("Partners"), "events": _("Events"), "engagements": _("Engagements (contacts)")}[kind]
+
+
+# The contract's columns as people read them in a table header (the data dictionary and the
+# column matches keep the contract's names: they are what a file's header may say).
+COLUMN_LABELS = {
+    "line": N_("Line"),
+    "partner_id": N_("Partner ID"),
+    "name": N_("Name"),
+    "name_zh": N_("Chinese name"),
+    "focus_areas": N_("Focus areas"),
+    "joined_on": N_("Joined on"),
+    "event_id": N_("Event ID"),
+    "event_date": N_("Event date"),
+    "host_partner_id": N_("Host partner"),
+    "co_host_partner_ids": N_("Co-host partners"),
+    "event_type": N_("Event type"),
+    "title": N_("Title"),
+    "neighborhood": N_("Neighborhood"),
+    "languages": N_("Languages"),
+    "attendance": N_("Attendance"),
+    "topic": N_("Topic"),
+    "engagement_id": N_("Contact ID"),
+    "engaged_on": N_("Contact date"),
+    "participant_id": N_("Participant ID"),
+    "language": N_("Language"),
+    "age_group": N_("Age group"),
+    "channel": N_("Channel"),
+    "service_type": N_("Service type"),
+}
+# Which category labels (impact.labels) a contract column's values take.
+LABEL_KINDS = {
+    "event_type": "event_type",
+    "channel": "channel",
+    "age_group": "age_group",
+    "language": "language",
+    "languages": "language",
+    "neighborhood": "neighborhood",
+}
+
+
+def column_label(name: str) -> str:
+    """A contract column as a table header in the reader's language ("Contact date")."""
+    return _(COLUMN_LABELS[name]) if name in COLUMN_LABELS else name
 
 
 def step_label(step: str) -> str:
@@ -154,7 +197,7 @@ def _type_text(kind: str, col: contract.Column) -> str:
         return _("id of a known partner") if target == "partner" else _("id of a known event")
     return {
         "id": _("text (an id)"),
-        "text": _("text"),
+        "text": _("free text"),
         "date": _("date"),
         "category": _("one of a fixed list"),
         "open": _("text from a list (other values are kept, with a warning)"),
@@ -192,13 +235,15 @@ def _rules_text(kind: str, col: contract.Column) -> str:
 
 
 def _accepted_values(col: contract.Column) -> tuple[str, str]:
-    """(the values stored, other spellings that are read as them)."""
+    """(the values a file may hold, other spellings that are read as them), each value named as
+    labels.spelling names it: the reader's label and the English one a file may use."""
     found = _VOCABULARIES.get(col.name)
     if found is None or col.type not in ("category", "open", "open_list"):
         return "", ""
     values, aliases = found
-    spellings = "; ".join(f"{', '.join(names)} → {value}" for value, names in aliases.items())
-    return ", ".join(values), spellings
+    kind = LABEL_KINDS[col.name]
+    spellings = "; ".join(f"{', '.join(names)} → {labels.spelling(kind, value)}" for value, names in aliases.items())
+    return ", ".join(labels.spelling(kind, value) for value in values), spellings
 
 
 def data_dictionary(kind: str) -> pd.DataFrame:
@@ -208,13 +253,13 @@ def data_dictionary(kind: str) -> pd.DataFrame:
         values, spellings = _accepted_values(col)
         rows.append(
             {
-                _("column"): col.name,
-                _("required"): _("yes") if col.required else _("no"),
-                _("type"): _type_text(kind, col),
-                _("rules"): _rules_text(kind, col),
-                _("accepted values"): values,
-                _("other spellings accepted"): spellings,
-                _("headers accepted"): ", ".join(col.headers),
+                _("Column"): col.name,
+                _("Required"): _("yes") if col.required else _("no"),
+                _("Type"): _type_text(kind, col),
+                _("Rules"): _rules_text(kind, col),
+                _("Accepted values"): values,
+                _("Other spellings accepted"): spellings,
+                _("Headers accepted"): ", ".join(col.headers),
             }
         )
     return pd.DataFrame(rows, dtype="string")
@@ -223,9 +268,27 @@ def data_dictionary(kind: str) -> pd.DataFrame:
 # ----------------------------------------------------------------- problem tables
 
 
+NOT_ONE_OF = "is not one of: {choices}"  # the engine's template (impact/ingest/values.py) for a closed list
+
+
+def _choices(column: str | None) -> Enumeration | None:
+    """The values a category column accepts, as labels.spelling names them, or None."""
+    kind = LABEL_KINDS.get(column or "")
+    if kind is None:
+        return None
+    return Enumeration(tuple(labels.spelling(kind, value) for value in labels.KINDS[kind][0]))
+
+
 def problem_text(problem: ingest.Problem) -> str:
-    """What the engine said about a problem, in the reader's language."""
-    return problem.message.translated() if problem.message is not None else problem.reason
+    """What the engine said about a problem, in the reader's language. The engine lists a closed
+    list's values as stored (in_person); people read them as labels ("In person")."""
+    message = problem.message
+    if message is None:
+        return problem.reason
+    choices = _choices(problem.column) if message.template == NOT_ONE_OF else None
+    if choices is not None:
+        message = Message(message.template, {**message.params, "choices": choices}, message.plural)
+    return message.translated()
 
 
 def _fixes() -> dict[str, str]:
@@ -293,15 +356,15 @@ def how_to_fix(problem: ingest.Problem, kind: str | None) -> str:
             return _("Write the date as YYYY-MM-DD (2024-03-15), YYYY/M/D or M/D/YYYY, and check it exists.")
         if col.type == "integer":
             return _("Write a whole number of 0 or more, without words or units.")
-        if col.type == "category":
-            return _("Use one of: {values}.").format(values=", ".join(col.choices))
+        if col.type == "category" and _choices(col.name) is not None:
+            return Message(N_("Use one of: {values}."), {"values": _choices(col.name)}).translated()
         if col.name == "partner_id":
             return _("Use 1 to 32 letters, digits, '_' or '-' (no spaces).")
     return _("Correct the value in the file and upload it again.")
 
 
 def problem_columns() -> list[str]:
-    return [_("line"), _("column"), _("value"), _("problem"), _("how to fix")]
+    return [_("Line"), _("Column"), _("Value"), _("Problem"), _("How to fix")]
 
 
 def problems_frame(problems: Sequence[ingest.Problem], kind: str | None) -> pd.DataFrame:
@@ -325,7 +388,7 @@ def warnings_frame(warnings: Sequence[ingest.Problem]) -> pd.DataFrame:
             line: pd.array([w.line for w in warnings], dtype="Int64"),
             column: pd.array([w.column for w in warnings], dtype="string"),
             value: pd.array([w.value for w in warnings], dtype="string"),
-            _("note"): pd.array([problem_text(w) for w in warnings], dtype="string"),
+            _("Note"): pd.array([problem_text(w) for w in warnings], dtype="string"),
         }
     )
 
@@ -344,14 +407,36 @@ def summary(rows: int, problems: int) -> str:
 
 
 def preview_frame(report: ingest.FileReport) -> pd.DataFrame | None:
-    """The first rows as they will be stored (with their line in the file), dates as dates."""
+    """The first rows as they will be stored (with their line in the file), as people read them:
+    headers as words, categories as labels, dates and numbers in the reader's format, a dash for
+    an empty cell. Participant ids read "pseudonymised": they are never stored."""
     if report.preview is None:
         return None
-    frame = report.preview.copy()
-    for name in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[name]):
-            frame[name] = frame[name].dt.date
-    return frame
+    shown = {}
+    for name in report.preview.columns:
+        values = report.preview[name]
+        if name == "line":
+            shown[column_label(name)] = values
+            continue
+        if name == "participant_id":
+            values = values.map(lambda _v: _("pseudonymised"))
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            values = values.map(lambda d: MISSING if pd.isna(d) else format_date(d.date()))
+        elif name in LABEL_KINDS:
+            values = values.map(lambda v, kind=LABEL_KINDS[name]: _category_cell(kind, v))
+        elif pd.api.types.is_numeric_dtype(values):
+            values = values.map(lambda v: MISSING if pd.isna(v) else format_number(v))
+        else:
+            values = _text(values).map(lambda v: v if v != "" else MISSING)
+        shown[column_label(name)] = values
+    return pd.DataFrame(shown)
+
+
+def _category_cell(kind: str, value: object) -> str:
+    """A category cell of the preview: its label, or each label of a list ("Cantonese; English")."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return MISSING
+    return "; ".join(labels.label(kind, part) for part in str(value).split("; "))
 
 
 # ------------------------------------------------------------- checking and loading
@@ -458,7 +543,7 @@ def batch_description(batch_id: int, batch: pd.Series) -> str:
         kind=kind_label(batch["kind"]),
         file=batch["file_name"],
         by=batch["loaded_by"],
-        when=f"{pd.Timestamp(batch['loaded_at']):%Y-%m-%d %H:%M}",
+        when=format_moment(pd.Timestamp(batch["loaded_at"]).to_pydatetime()),
     )
 
 
@@ -488,17 +573,40 @@ def outlier_reason(code: str) -> str:
     }[code]
 
 
-def outlier_frame(outliers: pd.DataFrame) -> pd.DataFrame:
+MISSING = "–"  # a cell without a value (never None, NaN or NaT)
+
+
+def _month(value: object) -> str:
+    return MISSING if pd.isna(value) else format_date(pd.Timestamp(value).date(), "month_short")
+
+
+def _moment(value: object) -> str:
+    return MISSING if pd.isna(value) else format_moment(pd.Timestamp(value).to_pydatetime())
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: MISSING if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+
+
+def _partners(frame: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Series:
+    """The partners of a quality result by name: its partner_name (already in the reader's language
+    when it came through the page's runner), else the name of its partner_id, never the id alone."""
+    if "partner_name" in frame:
+        return _text(frame["partner_name"])
+    return frame["partner_id"].map(lambda pid: (names or {}).get(pid, pid))
+
+
+def outlier_frame(outliers: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
     """queries/date_outliers.sql for people: what, which record, its date and why."""
     kinds = {"contact": _("contact"), "event": _("event")}
     return pd.DataFrame(
         {
-            _("partner"): outliers["partner_id"],
-            _("record"): outliers["record_kind"].map(kinds),
-            _("id"): outliers["record_id"],
-            _("date"): pd.to_datetime(outliers["day"]).dt.date,
-            _("why it stands out"): outliers["reason"].map(outlier_reason),
-            _("batch"): outliers["batch_id"],
+            _("Partner"): _partners(outliers, names),
+            _("Record"): outliers["record_kind"].map(kinds),
+            _("Id"): outliers["record_id"],
+            _("Date"): [MISSING if pd.isna(d) else format_date(pd.Timestamp(d).date()) for d in outliers["day"]],
+            _("Why it stands out"): outliers["reason"].map(outlier_reason),
+            _("Batch"): outliers["batch_id"],
         }
     )
 
@@ -508,17 +616,22 @@ def received_by_month(quality: pd.DataFrame) -> pd.DataFrame:
 
     Every month between the first and the last is listed, so a month in which nobody sent
     anything shows as a row of zeros rather than going missing. Months before
-    EARLIEST_PLAUSIBLE (a mistyped year) are left to the outlier list.
+    EARLIEST_PLAUSIBLE (a mistyped year) are left to the outlier list. An event is a row its
+    host's file sent, so it counts for its host only (co-hosted events are in the detail).
     """
-    frame = quality.assign(month=pd.to_datetime(quality["month"]), received=quality["contacts"] + quality["events"])
+    frame = quality.assign(
+        month=pd.to_datetime(quality["month"]),
+        received=quality["contacts"] + quality["events"],
+        partner=_partners(quality),
+    )
     frame = frame[frame["month"] >= pd.Timestamp(EARLIEST_PLAUSIBLE)]
     if frame.empty:
         return pd.DataFrame()
-    table = frame.pivot_table(index="month", columns="partner_id", values="received", aggfunc="sum", fill_value=0)
+    table = frame.pivot_table(index="month", columns="partner", values="received", aggfunc="sum", fill_value=0)
     months = pd.date_range(table.index.min(), table.index.max(), freq="MS")
     table = table.reindex(months, fill_value=0).sort_index(ascending=False).astype("int64")
-    table.index = table.index.strftime("%Y-%m")
-    table.index.name = _("month")
+    table.index = [_month(m) for m in table.index]
+    table.index.name = _("Month")
     table.columns.name = None
     return table
 
@@ -527,13 +640,14 @@ def partner_month_frame(quality: pd.DataFrame) -> pd.DataFrame:
     """queries/data_quality.sql with people's column names."""
     return pd.DataFrame(
         {
-            _("partner"): quality["partner_id"],
-            _("month"): pd.to_datetime(quality["month"]).dt.strftime("%Y-%m"),
-            _("contacts"): quality["contacts"],
-            _("events"): quality["events"],
-            _("rows with unknown values"): quality["rows_with_unknown_values"],
-            _("possible duplicate contacts"): quality["possible_duplicates"],
-            _("people with repeated contacts"): quality["people_with_repeats"],
+            _("Partner"): _partners(quality),
+            _("Month"): [_month(m) for m in quality["month"]],
+            _("Contacts"): quality["contacts"],
+            _("Events hosted"): quality["events"],
+            _("Events co-hosted"): quality["co_hosted_events"],
+            _("Rows with unknown values"): quality["rows_with_unknown_values"],
+            _("Possible duplicate contacts"): quality["possible_duplicates"],
+            _("People with repeated contacts"): quality["people_with_repeats"],
         }
     )
 
@@ -541,41 +655,47 @@ def partner_month_frame(quality: pd.DataFrame) -> pd.DataFrame:
 def gaps_frame(gaps: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            _("partner"): gaps["partner_id"],
-            _("partner name"): gaps["partner_name"],
-            _("month with no data"): pd.to_datetime(gaps["month"]).dt.strftime("%Y-%m"),
+            _("Partner"): _partners(gaps),
+            _("Month with no data"): [_month(m) for m in gaps["month"]],
         }
     )
 
 
-def unknown_values_frame(unknown: pd.DataFrame) -> pd.DataFrame:
-    columns = {"language": _("language"), "neighborhood": _("neighborhood")}
+def unknown_values_frame(unknown: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    columns = {"language": _("Language"), "neighborhood": _("Neighborhood")}
+
+    def partner_list(ids: object) -> str:
+        if not isinstance(ids, str):
+            return MISSING
+        return ", ".join((names or {}).get(pid, pid) for pid in ids.split(", "))
+
     return pd.DataFrame(
         {
-            _("column"): unknown["column_name"].map(columns),
-            _("value as written"): unknown["value"],
-            _("rows"): unknown["rows"],
-            _("partners"): unknown["partners"],
+            _("Column"): unknown["column_name"].map(columns),
+            _("Value as written"): unknown["value"],
+            _("Rows"): unknown["rows"],
+            _("Partners"): unknown["partners"].map(partner_list),
         }
     )
 
 
 def history_frame(ledger: pd.DataFrame) -> pd.DataFrame:
-    """queries/batches.sql for people: when, who, file, kind, rows, SHA-256, status."""
-    statuses = {"loaded": _("loaded"), "undone": _("undone")}
+    """queries/batches.sql for people: when, who, file, kind, rows, SHA-256, status. Times are the
+    reader's date and time; the headers say they are UTC."""
+    statuses = {"loaded": _("Loaded"), "undone": _("Undone")}
     return pd.DataFrame(
         {
-            _("batch"): ledger["batch_id"],
-            _("loaded at (UTC)"): pd.to_datetime(ledger["loaded_at"]),
-            _("loaded by"): ledger["loaded_by"],
-            _("file name"): ledger["file_name"],
-            _("kind"): ledger["kind"].map(kind_label),
-            _("rows"): ledger["row_count"],
-            _("status"): ledger["status"].map(statuses),
-            _("undone at (UTC)"): pd.to_datetime(ledger["undone_at"]),
-            _("undone by"): ledger["undone_by"],
-            _("encoding"): ledger["encoding"],
-            _("warnings"): ledger["warning_count"],
+            _("Batch"): ledger["batch_id"],
+            _("Loaded at (UTC)"): [_moment(m) for m in ledger["loaded_at"]],
+            _("Loaded by"): ledger["loaded_by"],
+            _("File name"): ledger["file_name"],
+            _("Kind"): ledger["kind"].map(kind_label),
+            _("Rows"): ledger["row_count"],
+            _("Status"): ledger["status"].map(statuses),
+            _("Undone at (UTC)"): [_moment(m) for m in ledger["undone_at"]],
+            _("Undone by"): _text(ledger["undone_by"]),
+            _("Encoding"): _text(ledger["encoding"]),
+            _("Warnings"): ledger["warning_count"],
             "SHA-256": ledger["sha256"],
         }
     )
@@ -586,9 +706,9 @@ def duplicates_frame(quality: pd.DataFrame) -> pd.DataFrame:
     flagged = quality[quality["possible_duplicates"] > 0].sort_values("possible_duplicates", ascending=False)
     return pd.DataFrame(
         {
-            _("partner"): flagged["partner_id"],
-            _("month"): pd.to_datetime(flagged["month"]).dt.strftime("%Y-%m"),
-            _("possible duplicate contacts"): flagged["possible_duplicates"],
-            _("people with repeated contacts"): flagged["people_with_repeats"],
+            _("Partner"): _partners(flagged),
+            _("Month"): [_month(m) for m in flagged["month"]],
+            _("Possible duplicate contacts"): flagged["possible_duplicates"],
+            _("People with repeated contacts"): flagged["people_with_repeats"],
         }
     )

@@ -43,7 +43,7 @@ else:
         icon=":material/warning:",
     )
 freshness = freshness.assign(
-    gap_list=[", ".join(m.strftime("%Y-%m") for m in months) for months in freshness["gap_months"]]
+    gap_list=[", ".join(i18n.format_date(m, "month_short") for m in months) for months in freshness["gap_months"]]
 )
 dashboard.table(
     "partner_freshness",
@@ -80,6 +80,11 @@ if not activity.empty:
             Column("events", events_label, INTEGER),
             Column("gap_text", _(gap.label), TEXT),
         ],
+        caption=_(
+            "Events count for their host and for each co-host. The Data page counts the rows each partner's "
+            "files sent, so there an event counts for its host only and a co-hosted event makes the figures "
+            "differ; it lists the co-hosted events apart."
+        ),
     )
 
 # --- events ---------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ if link is not None:
             end=i18n.format_date(scope.end),
         )
     )
-st.caption(_("Figures as of {day}.").format(day=i18n.format_date(scope.end, "long")))
+st.caption(_("Figures as of {day}.").format(day=i18n.format_date(scope.end)))
 
 years = scope.years()
 
@@ -99,9 +99,7 @@ def _year_label(year: int) -> str:
     first, last = scope.year_span(year)
     if (first, last) == (date(year, 1, 1), date(year, 12, 31)):
         return str(year)
-    return _("{year} ({start} to {end})").format(
-        year=year, start=i18n.format_date(first, "short"), end=i18n.format_date(last, "short")
-    )
+    return _("{year} ({start} to {end})").format(year=year, start=i18n.format_date(first), end=i18n.format_date(last))
 
 
 year = st.selectbox(_("Year"), list(reversed(years)), format_func=_year_label, key="impact_year", width=320)

@@ -8,7 +8,7 @@ import logging
 
 import streamlit as st
 
-from impact import contract, i18n, ingest, upload
+from impact import config, contract, i18n, ingest, upload
 from impact.i18n import _
 from impact.web import language as ui_i18n
 from impact.web import ui
@@ -153,13 +153,13 @@ def show_report(report: ingest.FileReport) -> None:
         st.markdown(_("**Preview**: the first rows as they will be stored"))
         st.caption(
             _(
-                "Values are shown normalised (廣東話 as Cantonese, dates as YYYY-MM-DD). Participant ids are "
-                "never stored: only a pseudonymised key."
+                "Values are shown as the dashboards will read them: other spellings of a value are recognised "
+                "(廣東話 and 粵語 are both Cantonese) and dates are read whatever their format. Participant ids "
+                "are never stored: only a pseudonymised key."
             )
         )
-        st.dataframe(
-            preview, hide_index=True, column_config={"line": st.column_config.NumberColumn(_("line"), format="%d")}
-        )
+        line = upload.column_label("line")
+        st.dataframe(preview, hide_index=True, column_config={line: st.column_config.NumberColumn(line, format="%d")})
 
 
 check_tab, help_tab = st.tabs([_("Check and load"), _("Templates and data dictionary")])
@@ -204,7 +204,14 @@ with check_tab:
         type=["csv", "txt", "tsv"],
         accept_multiple_files=True,
         key=f"upload_files_{state.upload_round}",
-        help=_("UTF-8, UTF-16, GB18030/GBK, Big5 or Windows-1252; comma, semicolon or tab. Up to 200 MB a file."),
+        help=_("UTF-8, UTF-16, GB18030/GBK, Big5 or Windows-1252; comma, semicolon or tab."),
+    )
+    # The box's own words ("Upload", "200MB per file") come from Streamlit's browser code, which has
+    # no setting for their language: this line says the same in the reader's language.
+    st.caption(
+        _("Drop the files on the box above, or press its button to choose them. Up to {size} MB a file.").format(
+            size=i18n.format_number(config.max_upload_bytes() / 2**20, 1).removesuffix(".0")
+        )
     )
     if not uploaded:
         st.info(_("Drop one or several CSV files here. Templates are on the next tab."), icon=":material/upload_file:")

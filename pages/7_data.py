@@ -2,6 +2,7 @@
 
 import logging
 
+import pandas as pd
 import streamlit as st
 
 from impact import i18n, ingest, metrics, roles, upload
@@ -9,6 +10,19 @@ from impact.i18n import _
 from impact.web import ui
 
 ctx = ui.page_setup("data")
+
+
+def table(frame, **options) -> None:
+    """A table as people read it: whole numbers with thousands separators (other values come
+    already written in the reader's language from impact.upload)."""
+    counts = {
+        str(name): st.column_config.NumberColumn(format="%,d")
+        for name, dtype in frame.dtypes.items()
+        if name != "SHA-256" and pd.api.types.is_integer_dtype(dtype)
+    }
+    st.dataframe(frame, column_config={**counts, **options.pop("column_config", {})}, **options)
+
+
 run = ui.runner("internal")
 log = logging.getLogger(__name__)
 can_change = ctx.user.role in roles.LOADERS
@@ -31,12 +45,11 @@ with history_tab:
     if ledger.empty:
         st.info(_("Nothing has been loaded yet. Analysts load files on the Upload page."), icon=":material/info:")
     else:
-        st.dataframe(
+        table(
             upload.history_frame(ledger),
             hide_index=True,
             column_config={
-                _("loaded at (UTC)"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                _("undone at (UTC)"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                _("Batch"): st.column_config.NumberColumn(format="%d"),
                 "SHA-256": st.column_config.TextColumn(
                     help=_("The file's fingerprint: the same file twice is refused.")
                 ),
@@ -115,6 +128,7 @@ with quality_tab:
     outliers = run("date_outliers", **params)
     unknown = run("unknown_values", **params)
 
+    names = metrics.partner_names(run)
     checks = metrics.QUALITY_CHECK_BY_KEY
     title = {key: _(check.label) for key, check in checks.items()}
     definitions = {key: _(check.help) for key, check in checks.items()}
@@ -132,24 +146,29 @@ with quality_tab:
     st.subheader(_("Rows received per partner and month"), anchor=False)
     st.caption(
         _("Contacts and events, by the month they took place. A zero is a month with nothing from that partner.")
+        + " "
+        + _(
+            "An event is a row of its host's file, so it counts here for its host only; Partner activity also "
+            "counts it for each co-host. The detail below lists each partner's co-hosted events apart."
+        )
     )
-    st.dataframe(upload.received_by_month(quality))
+    table(upload.received_by_month(quality))
     with st.expander(_("Every partner and month in detail"), icon=":material/table:"):
-        st.dataframe(upload.partner_month_frame(quality), hide_index=True)
+        table(upload.partner_month_frame(quality), hide_index=True)
 
     st.subheader(title["gaps"], anchor=False)
     st.caption(definitions["gaps"])
     if gaps.empty:
         st.success(_("Every partner has data in every month since its first."), icon=":material/check_circle:")
     else:
-        st.dataframe(upload.gaps_frame(gaps), hide_index=True)
+        table(upload.gaps_frame(gaps), hide_index=True)
 
     st.subheader(_("Unknown values"), anchor=False)
     st.caption(definitions["unknown"])
     if unknown.empty:
         st.success(_("Every language and neighborhood is one the contract knows."), icon=":material/check_circle:")
     else:
-        st.dataframe(upload.unknown_values_frame(unknown), hide_index=True)
+        table(upload.unknown_values_frame(unknown, names), hide_index=True)
 
     st.subheader(title["duplicates"], anchor=False)
     st.caption(definitions["duplicates"])
@@ -157,11 +176,11 @@ with quality_tab:
     if duplicates.empty:
         st.success(_("No person has two contacts with one partner on the same day."), icon=":material/check_circle:")
     else:
-        st.dataframe(duplicates, hide_index=True)
+        table(duplicates, hide_index=True)
 
     st.subheader(title["outliers"], anchor=False)
     st.caption(definitions["outliers"])
     if outliers.empty:
         st.success(_("No date stands out."), icon=":material/check_circle:")
     else:
-        st.dataframe(upload.outlier_frame(outliers), hide_index=True)
+        table(upload.outlier_frame(outliers, names), hide_index=True)

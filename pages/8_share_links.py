@@ -76,7 +76,7 @@ def _scope(row: pd.Series) -> str:
 
 
 def _moment(value: object) -> str:
-    return "" if pd.isna(value) else i18n.format_datetime(pd.Timestamp(value).to_pydatetime(), "short") + " UTC"
+    return "–" if pd.isna(value) else i18n.format_moment(pd.Timestamp(value).to_pydatetime())
 
 
 st.dataframe(
@@ -85,10 +85,10 @@ st.dataframe(
             _("Label"): links["label"],
             _("Scope"): [_scope(row) for _index, row in links.iterrows()],
             _("Created by"): links["created_by"],
-            _("Created"): [_moment(v) for v in links["created_at"]],
+            _("Created (UTC)"): [_moment(v) for v in links["created_at"]],
             _("Expires after"): [i18n.format_date(pd.Timestamp(v).date()) for v in links["expires_on"]],
             _("State"): [STATES[s] for s in links["state"]],
-            _("Last opened"): [_moment(v) for v in links["last_opened"]],
+            _("Last opened (UTC)"): [_moment(v) for v in links["last_opened"]],
             _("Times opened"): links["times_opened"],
         }
     ),

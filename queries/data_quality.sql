@@ -3,6 +3,8 @@
 -- written (with a warning), so it is counted nowhere as a known language or place.
 -- A possible duplicate is a further contact of the same person with the same partner on
 -- the same day: often one contact entered twice, sometimes two real ones (a call, a visit).
+-- Rows received count an event once, for its host: the host's file holds it. Partner activity
+-- counts an event for its host and each co-host, so `co_hosted_events` gives the difference.
 with params as (
     select
         $known_languages::varchar[] as known_languages,
@@ -60,6 +62,16 @@ events_by_month as (
     group by all
 ),
 
+co_hosted_by_month as (
+    select
+        ch.partner_id,
+        date_trunc('month', ev.event_date)::date as month,
+        count(*) as co_hosted_events
+    from event_cohosts as ch
+    join events as ev using (event_id)
+    group by all
+),
+
 final as (
     select
         partner_id,
@@ -67,11 +79,13 @@ final as (
         month,
         coalesce(c.contacts, 0) as contacts,
         coalesce(e.events, 0) as events,
+        coalesce(h.co_hosted_events, 0) as co_hosted_events,
         coalesce(c.unknown_contacts, 0) + coalesce(e.unknown_events, 0) as rows_with_unknown_values,
         coalesce(r.possible_duplicates, 0) as possible_duplicates,
         coalesce(r.people_with_repeats, 0) as people_with_repeats
     from contacts_by_month as c
     full join events_by_month as e using (partner_id, month)
+    full join co_hosted_by_month as h using (partner_id, month)
     left join repeats_by_month as r using (partner_id, month)
     left join partners as pa using (partner_id)
 )

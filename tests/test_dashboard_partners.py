@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from impact import ingest, labels
+from impact import i18n, ingest, labels
 from impact.web import auth
 from tests import builders, dashboards
 from tests.dashboards import (
@@ -60,9 +60,10 @@ def months_without_data(path: Path) -> dict[str, list[str]]:
 
 
 def test_the_freshness_table_gives_each_partners_last_upload_and_activity(as_director: Path) -> None:
-    """Last upload: the latest loaded batch holding the partner's rows; last activity: its latest date."""
+    """Last upload: the latest loaded batch holding the partner's rows; last activity: its latest date. Dates
+    read as the reader reads them (Dec 2, 2024), times too, with UTC said once in the header."""
     at = open_page("partners")
-    table = next(t.value for t in at.dataframe if "Last upload" in t.value.columns).set_index("Partner")
+    table = next(t.value for t in at.dataframe if "Last upload (UTC)" in t.value.columns).set_index("Partner")
     uploads = frame(
         as_director,
         "select max(b.loaded_at) from batches as b where b.status = 'loaded' and b.batch_id in ("
@@ -70,10 +71,10 @@ def test_the_freshness_table_gives_each_partners_last_upload_and_activity(as_dir
         " union select batch_id from events where host_partner_id = 'SSE')",
     ).iloc[0, 0]
     sse = table.loc["Sunset Senior Exchange"]
-    assert sse["Last upload"] == pd.Timestamp(uploads).strftime("%Y-%m-%d %H:%M")
+    assert sse["Last upload (UTC)"] == i18n.format_moment(pd.Timestamp(uploads).to_pydatetime())
     last_contact = engagements(as_director).query("partner_id == 'SSE'")["engaged_on"].max()
-    assert sse["Last contact"] == last_contact.strftime("%Y-%m-%d")
-    assert sse["Last activity"] >= sse["Last event"]
+    assert sse["Last contact"] == i18n.format_date(last_contact.date())
+    assert pd.Timestamp(sse["Last activity"]) >= pd.Timestamp(sse["Last event"])
 
 
 def test_months_without_data_are_flagged_before_the_charts(as_director: Path) -> None:
@@ -86,7 +87,7 @@ def test_months_without_data_are_flagged_before_the_charts(as_director: Path) ->
     for partner, months in expected.items():
         row = table.loc[names[partner]]
         assert row["Months without data in the period"] == len(months)
-        assert row["Which months"] == ", ".join(months)
+        assert row["Which months"] == ", ".join(i18n.format_date(pd.Timestamp(m).date(), "month_short") for m in months)
     warning = at.warning[0].value
     assert "Sunset Senior Exchange: Feb 2024" in warning
     calendar = trace(figures(at)["Contacts and events per partner and month (vermillion: no data)"])

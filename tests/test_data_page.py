@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import config, db, ingest, upload
+from impact import config, db, i18n, ingest, upload
 from impact.web import auth
 from tests.conftest import FIXTURES, sql
 
@@ -95,6 +95,7 @@ def test_data_quality_counts_match_the_flaws_built_into_the_data(flawed_db: Path
         "month",
         "contacts",
         "events",
+        "co_hosted_events",
         "rows_with_unknown_values",
         "possible_duplicates",
         "people_with_repeats",
@@ -156,9 +157,9 @@ def test_rows_received_grid_has_a_row_of_zeros_for_a_month_nobody_sent_anything(
         }
     )
     grid = upload.received_by_month(quality)
-    assert list(grid.index) == ["2024-03", "2024-02", "2024-01"]
-    assert grid.loc["2024-02"].tolist() == [0, 0]
-    assert grid.loc["2024-01"].tolist() == [4, 4]
+    assert list(grid.index) == ["Mar 2024", "Feb 2024", "Jan 2024"]
+    assert grid.loc["Feb 2024"].tolist() == [0, 0]
+    assert grid.loc["Jan 2024"].tolist() == [4, 4]
 
 
 # ----------------------------------------------------------------------- the page
@@ -175,12 +176,14 @@ def test_the_quality_figures_on_the_page_match_the_hand_counts(flawed_db: Path, 
         "Possible duplicate contacts": "2",
         "Dates far outside the usual range": "3",
     }
-    assert set(table_with(at, "why it stands out")["why it stands out"]) == {
+    assert set(table_with(at, "Why it stands out")["Why it stands out"]) == {
         "before 2000",
         "before the partner joined the coalition",
         "more than a year before the partner's usual range",
     }
-    assert sorted(table_with(at, "value as written")["value as written"]) == ["Atlantis", "Elvish", "Klingon"]
+    assert sorted(table_with(at, "Value as written")["Value as written"]) == ["Atlantis", "Elvish", "Klingon"]
+    assert set(table_with(at, "Value as written")["Partners"]) == {"Alpha Aid"}  # names, never the id AAA
+    assert set(table_with(at, "Why it stands out")["Partner"]) == {"Alpha Aid", "Beta Bridge"}
     assert all(len(h.help or "") > 40 for h in at.metric), "each figure explains how it is defined"
 
 
@@ -189,14 +192,18 @@ def test_upload_history_shows_who_loaded_what_with_its_sha256(fixture_db: Path, 
     as_user(monkeypatch, "analyst")
     history = table_with(open_page(), "SHA-256")
     assert len(history) == sql(fixture_db, "select count(*) from batches")[0][0]
-    partners = history[history["file name"] == "partners.csv"].iloc[0]
+    partners = history[history["File name"] == "partners.csv"].iloc[0]
     assert partners["SHA-256"] == ingest.sha256_of((FIXTURES / "partners.csv").read_bytes())
-    assert (partners["kind"], partners["rows"], partners["loaded by"], partners["status"]) == (
+    assert (partners["Kind"], partners["Rows"], partners["Loaded by"], partners["Status"]) == (
         "Partners",
         6,
         "fixture",
-        "loaded",
+        "Loaded",
     )
+    # Not undone: a dash, never None or NaT; the time in the reader's format (the header says UTC).
+    assert (partners["Undone at (UTC)"], partners["Undone by"]) == ("–", "–")
+    loaded_at = sql(fixture_db, "select loaded_at from batches where file_name = 'partners.csv'")[0][0]
+    assert partners["Loaded at (UTC)"] == i18n.format_moment(loaded_at)
 
 
 def test_a_director_sees_the_history_read_only(fixture_db: Path, monkeypatch) -> None:
@@ -236,7 +243,8 @@ def test_an_analyst_undoes_a_batch_after_a_confirmation_naming_it(fixture_db: Pa
     assert sql(fixture_db, "select status, undone_by from batches where batch_id = $b", {"b": batch}) == [
         ("undone", "ana")
     ]
-    assert table_with(at, "SHA-256").set_index("batch").loc[batch, "status"] == "undone"
+    undone = table_with(at, "SHA-256").set_index("Batch").loc[batch]
+    assert (undone["Status"], undone["Undone by"]) == ("Undone", "ana")
 
 
 def test_an_undo_that_others_depend_on_is_refused_with_a_reason(fixture_db: Path, monkeypatch) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from impact import contract, ingest, upload, vocab
+from impact import contract, i18n, ingest, labels, upload, vocab
 from impact.web import auth
 from tests.conftest import EXPECTED, FIXTURES, sql
 
@@ -56,21 +57,31 @@ def test_the_three_templates_load_in_order_into_an_empty_database(empty_db: Path
 def test_the_data_dictionary_lists_every_column_with_its_rules_and_headers(kind: str) -> None:
     """One row per contract column; required ones say so; every alias is an accepted header."""
     table = upload.data_dictionary(kind)
-    assert list(table["column"]) == [c.name for c in contract.COLUMNS[kind]]
+    assert list(table["Column"]) == [c.name for c in contract.COLUMNS[kind]]
     for col, (_, row) in zip(contract.COLUMNS[kind], table.iterrows(), strict=True):
-        assert row["required"] == ("yes" if col.required else "no")
-        assert row["rules"].startswith("required" if col.required else "optional")
-        assert all(alias in row["headers accepted"] for alias in col.aliases)
+        assert row["Required"] == ("yes" if col.required else "no")
+        assert row["Rules"].startswith("required" if col.required else "optional")
+        assert all(alias in row["Headers accepted"] for alias in col.aliases)
 
 
 def test_the_data_dictionary_shows_accepted_values_and_their_other_spellings() -> None:
-    """Closed lists show every value; 廣東話 is listed as a spelling of Cantonese."""
-    events = upload.data_dictionary("events").set_index("column")
-    assert events.loc["event_type", "accepted values"] == ", ".join(vocab.EVENT_TYPES)
-    contacts = upload.data_dictionary("engagements").set_index("column")
-    assert "廣東話" in contacts.loc["language", "other spellings accepted"]
-    assert "Cantonese" in contacts.loc["language", "accepted values"]
-    assert contacts.loc["participant_id", "accepted values"] == ""
+    """Closed lists show every value by its label (a spelling files may use), never a code; 廣東話 is
+    listed as a spelling of Cantonese; in 繁體中文 a value reads 面對面 (In person)."""
+    events = upload.data_dictionary("events").set_index("Column")
+    assert events.loc["event_type", "Accepted values"] == ", ".join(labels.EVENT_TYPE[v] for v in vocab.EVENT_TYPES)
+    assert all(vocab.EVENT_TYPE_LOOKUP[vocab.norm_key(labels.EVENT_TYPE[v])] == v for v in vocab.EVENT_TYPES)
+    contacts = upload.data_dictionary("engagements").set_index("Column")
+    assert "廣東話" in contacts.loc["language", "Other spellings accepted"]
+    assert "Cantonese" in contacts.loc["language", "Accepted values"]
+    assert (
+        "in_person"
+        not in contacts.loc["channel", "Accepted values"] + contacts.loc["channel", "Other spellings accepted"]
+    )
+    assert contacts.loc["participant_id", "Accepted values"] == ""
+    with i18n.using("zh_Hant"):
+        chinese = upload.data_dictionary("engagements").set_index(i18n._("Column"))
+        accepted = chinese.loc["channel", i18n._("Accepted values")]
+    assert accepted.startswith("面對面（In person）, 電話（Phone）")
 
 
 # ------------------------------------------------------------------ problem tables
@@ -92,13 +103,13 @@ def test_every_rejected_fixture_gets_a_problem_table_with_a_specific_fix(empty_d
     base = [_upload("partners.csv"), _upload("events.csv")]
     reports = upload.check([*base, _upload(case["file"])], database=empty_db)
     table = upload.problems_frame(reports[-1].problems, reports[-1].kind)
-    assert list(table.columns) == ["line", "column", "value", "problem", "how to fix"]
+    assert list(table.columns) == ["Line", "Column", "Value", "Problem", "How to fix"]
     first = table.iloc[0]
     expected_line = case["expect"]["line"]
-    assert (None if pd.isna(first["line"]) else first["line"]) == expected_line
-    assert (None if pd.isna(first["column"]) else first["column"]) == case["expect"]["column"]
+    assert (None if pd.isna(first["Line"]) else first["Line"]) == expected_line
+    assert (None if pd.isna(first["Column"]) else first["Column"]) == case["expect"]["column"]
     generic = upload.how_to_fix(ingest.Problem(None, None, None, "something new"), None)
-    assert generic not in set(table["how to fix"])
+    assert generic not in set(table["How to fix"])
     assert _rows(empty_db, "batches") == 0
 
 
@@ -108,8 +119,8 @@ def test_problem_download_neutralises_spreadsheet_formulas(empty_db: Path) -> No
     report = upload.check([ingest.Upload(partners, "p.csv")], database=empty_db)[0]
     assert report.problem_count == 1
     frame = pd.read_csv(io.BytesIO(upload.problems_csv(report)), encoding="utf-8-sig", dtype=str)
-    assert frame.loc[0, "value"] == '\'=HYPERLINK("x")'
-    assert frame.loc[0, "how to fix"].startswith("Write the date as YYYY-MM-DD")
+    assert frame.loc[0, "Value"] == '\'=HYPERLINK("x")'
+    assert frame.loc[0, "How to fix"].startswith("Write the date as YYYY-MM-DD")
 
 
 def test_warnings_are_kept_apart_from_problems(empty_db: Path) -> None:
@@ -119,8 +130,8 @@ def test_warnings_are_kept_apart_from_problems(empty_db: Path) -> None:
     events = reports[1]
     assert events.ok
     table = upload.warnings_frame(events.warnings)
-    assert set(table["column"]) == {"notes", "neighborhood"}
-    assert "Atlantis" in set(table["value"].dropna())
+    assert set(table["Column"]) == {"notes", "neighborhood"}
+    assert "Atlantis" in set(table["Value"].dropna())
 
 
 # ------------------------------------------------------------ checking and loading
@@ -140,13 +151,20 @@ def test_files_of_one_upload_are_checked_together_and_nothing_is_stored(empty_db
 
 
 def test_the_preview_shows_stored_values_and_never_a_participant_id(empty_db: Path) -> None:
-    """Big5 廣東話 previews as Cantonese; participant ids read 'pseudonymised'; 20 rows at most."""
+    """Big5 廣東話 previews as Cantonese (粤语 in 简体中文); participant ids read 'pseudonymised'; 20 rows
+    at most; headers are words, dates the reader's, and no cell reads None."""
     reports = upload.check([_upload("partners.csv"), _upload("engagements_big5.csv")], database=empty_db)
     preview = upload.preview_frame(reports[1])
     assert len(preview) == upload.PREVIEW_ROWS
-    assert set(preview["participant_id"]) == {"pseudonymised"}
+    assert set(preview["Participant ID"]) == {"pseudonymised"}
     raw = (FIXTURES / "engagements_big5.csv").read_bytes().decode("cp950").splitlines()[1].split(",")
-    assert raw[4] == "廣東話" and preview.iloc[0]["language"] == "Cantonese"
+    assert raw[4] == "廣東話" and preview.iloc[0]["Language"] == "Cantonese"
+    assert preview.iloc[0]["Contact date"] == i18n.format_date(date.fromisoformat(raw[1])) == "Jul 19, 2023"
+    assert not preview.drop(columns="Line").isna().any().any()
+    with i18n.using("zh_Hans"):
+        chinese = upload.preview_frame(reports[1])
+        assert chinese.iloc[0][i18n._("Language")] == "粤语"
+        assert set(chinese[i18n._("Participant ID")]) == {"已假名化"}
 
 
 def test_a_column_match_can_be_corrected(empty_db: Path) -> None:

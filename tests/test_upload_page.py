@@ -12,7 +12,7 @@ from impact import config, ingest, upload
 from impact.web import auth
 from tests.conftest import EXPECTED, FIXTURES, sql
 
-PROBLEM_COLUMNS = ["line", "column", "value", "problem", "how to fix"]
+PROBLEM_COLUMNS = ["Line", "Column", "Value", "Problem", "How to fix"]
 
 
 @pytest.fixture
@@ -78,9 +78,9 @@ def test_each_fixture_file_uploaded_on_the_page_gives_its_expected_outcome(
     assert load.disabled
     [table] = problem_tables(at)
     first = table.iloc[0]
-    assert (None if pd.isna(first["line"]) else int(first["line"])) == case["expect"]["line"]
-    assert (None if pd.isna(first["column"]) else first["column"]) == case["expect"]["column"]
-    assert table["how to fix"].str.len().min() > 0
+    assert (None if pd.isna(first["Line"]) else int(first["Line"])) == case["expect"]["line"]
+    assert (None if pd.isna(first["Column"]) else first["Column"]) == case["expect"]["column"]
+    assert table["How to fix"].str.len().min() > 0
     assert at.error[0].value.endswith(("1 problem", "problems"))
     assert [b.label for b in at.download_button if b.key and b.key.startswith("upload_problems_")] == [
         "Download the problems (CSV)"
@@ -112,10 +112,10 @@ def test_a_file_is_shown_with_its_encoding_delimiter_kind_and_pseudonymised_prev
     assert "Kind: **Engagements (contacts)** · Encoding: **Big5** · Delimiter: **comma** · Rows: **40**" in [
         m.value for m in at.markdown
     ]
-    [preview] = [df.value for df in at.dataframe if "participant_id" in df.value.columns]
+    [preview] = [df.value for df in at.dataframe if "Participant ID" in df.value.columns]
     assert len(preview) == upload.PREVIEW_ROWS
-    assert set(preview["participant_id"]) == {"pseudonymised"}
-    assert set(preview["language"]) <= {"Cantonese", "Mandarin", "English"}
+    assert set(preview["Participant ID"]) == {"pseudonymised"}
+    assert set(preview["Language"]) <= {"Cantonese", "Mandarin", "English"}
     sha = ingest.sha256_of((FIXTURES / "engagements_big5.csv").read_bytes())
     assert at.selectbox(key=f"upload_kind_{sha}").value == "engagements"
 
@@ -129,10 +129,10 @@ def test_a_rejected_chinese_file_still_previews_readable_chinese(
     at = upload_files(open_page(), "partners.csv", contents={"partners.csv": text.encode(encoding)})
     label = "Big5" if encoding == "big5" else "UTF-8 (with BOM)"
     assert any(f"Encoding: **{label}**" in m.value for m in at.markdown)
-    [preview] = [df.value for df in at.dataframe if "name_zh" in df.value.columns]
-    assert list(preview["name_zh"]) == ["華埠法律援助", "日落區長者交流"]
+    [preview] = [df.value for df in at.dataframe if "Chinese name" in df.value.columns]
+    assert list(preview["Chinese name"]) == ["華埠法律援助", "日落區長者交流"]
     [table] = problem_tables(at)
-    assert (int(table.iloc[0]["line"]), table.iloc[0]["column"]) == (2, "joined_on")
+    assert (int(table.iloc[0]["Line"]), table.iloc[0]["Column"]) == (2, "joined_on")
     assert at.button(key="upload_load").disabled
     assert counts(empty_db) == (0, 0, 0, 0)
 
@@ -143,7 +143,7 @@ def test_a_column_match_corrected_on_the_page_makes_the_file_loadable(empty_db: 
     data = (FIXTURES / "engagements_valid.csv").read_text().replace(",language,", ",lang,", 1).encode()
     at = upload_files(open_page(), "contacts.csv", contents={"contacts.csv": data})
     [table] = problem_tables(at)
-    assert list(table["column"]) == ["language"]
+    assert list(table["Column"]) == ["language"]
     position = (FIXTURES / "engagements_valid.csv").read_text().splitlines()[0].split(",").index("language")
     choice = at.selectbox(key=f"upload_col_{ingest.sha256_of(data)}_engagements_{position}")
     assert (choice.label, choice.value) == ("lang", "")
@@ -162,7 +162,7 @@ def test_the_kind_can_be_changed_and_the_file_is_checked_as_that_kind(empty_db: 
     assert kind.value == "partners"
     kind.select("events").run()
     [table] = problem_tables(at)
-    assert {"event_id", "event_date", "event_type"} <= set(table["column"])
+    assert {"event_id", "event_date", "event_type"} <= set(table["Column"])
     assert at.button(key="upload_load").disabled
     at.selectbox(key=kind.key).select("partners").run()
     assert not at.button(key="upload_load").disabled
@@ -189,9 +189,9 @@ def test_templates_and_the_data_dictionary_are_on_the_page(empty_db: Path, analy
         "Events template",
         "Engagements (contacts) template",
     ]
-    dictionaries = [df.value for df in at.dataframe if "headers accepted" in df.value.columns]
-    assert [list(d["column"]) for d in dictionaries] == [
-        list(upload.data_dictionary(k)["column"]) for k in ("partners", "events", "engagements")
+    dictionaries = [df.value for df in at.dataframe if "Headers accepted" in df.value.columns]
+    assert [list(d["Column"]) for d in dictionaries] == [
+        list(upload.data_dictionary(k)["Column"]) for k in ("partners", "events", "engagements")
     ]
 
 

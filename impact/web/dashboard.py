@@ -186,29 +186,47 @@ def _show_table(rendered: Rendered, columns: Sequence[Column], name: str) -> Non
 
 
 def display_frame(frame: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
-    """The frame with people's headers and values: months as 2024-03, percentages as 12.3."""
+    """The frame as people read it, in the page's language: headers as words, months as Dec 2024,
+    days as Dec 2, 2024, times as Dec 2, 2024, 6:58 PM (the header says UTC), percentages as 12.3,
+    and a dash where there is no value (never None or NaN). The CSV download is this frame."""
     shown = {}
     for c in columns:
         values = frame[c.source]
         if c.kind == INTEGER:
             values = values.fillna(0).round().astype("int64")
         elif c.kind == PERCENT:
-            values = (values.astype("Float64") * 100).round(1)
-        elif c.kind == MONTH:
-            values = pd.to_datetime(values).dt.strftime("%Y-%m")
-        elif c.kind == DAY:
-            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
-        elif c.kind == MOMENT:
-            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d %H:%M")
-        shown[c.label] = values.reset_index(drop=True)
+            values = values.map(lambda v: MISSING if pd.isna(v) else i18n.format_number(float(v) * 100, 1))
+        elif c.kind in (MONTH, DAY, MOMENT):
+            values = pd.to_datetime(values).map(lambda moment, kind=c.kind: _when(moment, kind))
+        else:
+            values = values.map(lambda v: MISSING if pd.api.types.is_scalar(v) and pd.isna(v) else v)
+        shown[header(c)] = values.reset_index(drop=True)
     return pd.DataFrame(shown)
+
+
+MISSING = "–"  # a cell with no value: a partner without events has no last event
+
+
+def header(column: Column) -> str:
+    """A column's header: its label, and for times the zone they are in (said once, not per cell)."""
+    return _("{column} (UTC)").format(column=column.label) if column.kind == MOMENT else column.label
+
+
+def _when(moment: pd.Timestamp, kind: str) -> str:
+    if pd.isna(moment):
+        return MISSING
+    if kind == MONTH:
+        return i18n.format_date(moment.date(), "month_short")
+    if kind == DAY:
+        return i18n.format_date(moment.date())
+    return i18n.format_moment(moment.to_pydatetime())
 
 
 def _column_config(column: Column) -> st.column_config.Column | None:
     if column.kind == INTEGER:
         return st.column_config.NumberColumn(column.label, format="%,d")
-    if column.kind == PERCENT:
-        return st.column_config.NumberColumn(column.label, format="%.1f%%")
+    if column.kind == PERCENT:  # text in the reader's format ("12.3", "–" without a share), right-aligned
+        return st.column_config.TextColumn(column.label, alignment="right")
     return None
 
 

@@ -305,6 +305,17 @@ def test_the_data_page_history_reads_in_the_readers_date_format_and_says_utc_onc
     assert set(history[undone_by]) == {"–", "fixture"}
 
 
+@pytest.mark.parametrize("page_id", ["data", "overview", "reach", "languages", "partners"])
+def test_whole_numbers_in_tables_are_drawn_with_thousands_separators(as_viewer: Path, page_id: str) -> None:
+    """Every whole-number column of a table is sent with the format %,d (the browser draws 1,234)."""
+    at = open_page(ui.PAGE_BY_ID[page_id], "en", period="all-time")
+    for table in at.dataframe:
+        formats = {name: config.get("type_config", {}) for name, config in json.loads(table.proto.columns).items()}
+        counts = [str(c) for c, dtype in table.value.dtypes.items() if pd.api.types.is_integer_dtype(dtype)]
+        unformatted = [c for c in counts if c != "Batch" and formats.get(c, {}).get("format") != "%,d"]
+        assert not unformatted, (list(table.value.columns), unformatted)
+
+
 def test_dates_read_the_same_way_on_every_page_in_each_language() -> None:
     """The one format per language: a day, a month, and a time to the minute."""
     moment = pd.Timestamp(2025, 12, 2, 18, 58).to_pydatetime()

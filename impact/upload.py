@@ -279,16 +279,30 @@ def _choices(column: str | None) -> Enumeration | None:
     return Enumeration(tuple(labels.spelling(kind, value) for value in labels.KINDS[kind][0]))
 
 
+# Values of the engine's messages that are dates it wrote as YYYY-MM-DD (today, the day a file was
+# loaded...): people read them in their own format. A value as written in a file is never one.
+DATE_PARAMS = frozenset({"today", "day", "start"})
+
+
+def _reader_date(value: object) -> object:
+    try:
+        return format_date(date.fromisoformat(value)) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
 def problem_text(problem: ingest.Problem) -> str:
     """What the engine said about a problem, in the reader's language. The engine lists a closed
-    list's values as stored (in_person); people read them as labels ("In person")."""
+    list's values as stored (in_person) and dates as YYYY-MM-DD; people read them as labels ("In
+    person") and in their date format (Dec 2, 2025)."""
     message = problem.message
     if message is None:
         return problem.reason
+    params = {name: _reader_date(v) if name in DATE_PARAMS else v for name, v in message.params.items()}
     choices = _choices(problem.column) if message.template == NOT_ONE_OF else None
     if choices is not None:
-        message = Message(message.template, {**message.params, "choices": choices}, message.plural)
-    return message.translated()
+        params["choices"] = choices
+    return Message(message.template, params, message.plural).translated()
 
 
 def _fixes() -> dict[str, str]:

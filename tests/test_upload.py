@@ -123,6 +123,19 @@ def test_problem_download_neutralises_spreadsheet_formulas(empty_db: Path) -> No
     assert frame.loc[0, "How to fix"].startswith("Write the date as YYYY-MM-DD")
 
 
+def test_dates_the_engine_writes_into_a_problem_read_in_the_readers_format(empty_db: Path) -> None:
+    """A contact dated after today: "after today (Dec 2, 2026)", 2026年12月2日 in 繁體中文, never 2026-12-02;
+    the value as written in the file stays as written."""
+    today = date(2026, 12, 2)
+    text = b"engagement_id,engaged_on,partner_id,participant_id,language\nF1,2027-01-05,CLA,p-1,Cantonese\n"
+    reports = upload.check([_upload("partners.csv"), ingest.Upload(text, "c.csv")], database=empty_db, today=today)
+    [problem] = reports[1].problems
+    assert "after today (Dec 2, 2026)" in upload.problem_text(problem)
+    with i18n.using("zh_Hant"):
+        assert "2026年12月2日" in upload.problem_text(problem)
+    assert upload.problems_frame([problem], "engagements").loc[0, "Value"] == "2027-01-05"
+
+
 def test_warnings_are_kept_apart_from_problems(empty_db: Path) -> None:
     """An unknown neighborhood and an extra column are warnings: the file stays loadable."""
     text = "event_id,event_date,host_partner_id,event_type,neighborhood,notes\nE1,2024-01-05,CLA,workshop,Atlantis,x\n"

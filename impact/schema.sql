@@ -17,8 +17,11 @@ create table if not exists batches (
     warning_count integer not null default 0,
     status varchar not null default 'loaded' check (status in ('loaded', 'undone')),
     undone_at timestamp,
-    undone_by varchar
+    undone_by varchar,
+    sheet varchar  -- the sheet read, when the file is an Excel workbook
 );
+-- Databases made before workbooks were read get the column (null: a CSV file).
+alter table batches add column if not exists sheet varchar;
 
 create table if not exists partners (
     partner_id varchar primary key check (regexp_full_match(partner_id, '[A-Za-z0-9_-]{1,32}')),

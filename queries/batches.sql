@@ -8,6 +8,7 @@ final as (
         batch_id,
         kind,
         file_name,
+        sheet,
         row_count,
         loaded_by,
         loaded_at,

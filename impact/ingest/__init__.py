@@ -10,6 +10,7 @@ and then the whole file is stored in one transaction as one batch.
     values     value rules, each distinct value normalised once
     columns    which contract column each header names; which kind a header row is
     engine     the run: one file, or several checked together in load order
+    workbook   an Excel workbook's sheet read as the rows of text a CSV file gives
     batches    batches and undo
 
 `from impact import ingest` gives the whole API below.
@@ -33,6 +34,7 @@ from impact.ingest.messages import (
     ALREADY_STORED,
     ALREADY_STORED_FOR_PARTNER,
     ALSO_MEANS,
+    CELL_ERROR,
     COLUMN_MISSING,
     DUPLICATE,
     DUPLICATE_FOR_PARTNER,
@@ -44,9 +46,15 @@ from impact.ingest.messages import (
     LINE_TOO_LONG,
     NO_DATA_ROWS,
     NO_HEADER,
+    NO_SHEET_RECOGNISED,
+    NO_SUCH_SHEET,
     NOT_A_COLUMN,
+    NOT_A_SPREADSHEET,
+    NOT_A_WORKBOOK,
     NOT_CHECKED,
+    OLD_OR_PROTECTED_WORKBOOK,
     ON_ROWS,
+    OTHER_SPREADSHEET,
     ROW_UNREADABLE,
     STRAY_QUOTE,
     TABLE_UNREADABLE,
@@ -55,12 +63,14 @@ from impact.ingest.messages import (
     UNKNOWN_EVENT,
     UNKNOWN_PARTNER,
     VALUE_REQUIRED,
+    WORKBOOK_TOO_LARGE,
     ColumnMatch,
     FileReport,
     IngestUsageError,
     Problem,
 )
 from impact.ingest.values import parse_count, parse_date
+from impact.ingest.workbook import SheetInfo, WorkbookProblem, is_workbook
 
 __all__ = [
     "AFTER_TODAY",
@@ -68,6 +78,7 @@ __all__ = [
     "ALREADY_STORED",
     "ALREADY_STORED_FOR_PARTNER",
     "ALSO_MEANS",
+    "CELL_ERROR",
     "COLUMN_MISSING",
     "DUPLICATE",
     "DUPLICATE_FOR_PARTNER",
@@ -79,10 +90,16 @@ __all__ = [
     "LINE_TOO_LONG",
     "MAX_LISTED_PROBLEMS",
     "NOT_A_COLUMN",
+    "NOT_A_SPREADSHEET",
+    "NOT_A_WORKBOOK",
     "NOT_CHECKED",
     "NO_DATA_ROWS",
     "NO_HEADER",
+    "NO_SHEET_RECOGNISED",
+    "NO_SUCH_SHEET",
+    "OLD_OR_PROTECTED_WORKBOOK",
     "ON_ROWS",
+    "OTHER_SPREADSHEET",
     "ROW_UNREADABLE",
     "STRAY_QUOTE",
     "TABLE_UNREADABLE",
@@ -91,16 +108,20 @@ __all__ = [
     "UNKNOWN_EVENT",
     "UNKNOWN_PARTNER",
     "VALUE_REQUIRED",
+    "WORKBOOK_TOO_LARGE",
     "ColumnMatch",
     "FileReport",
     "IngestUsageError",
     "Problem",
+    "SheetInfo",
     "UndoRefused",
     "UndoResult",
     "Upload",
+    "WorkbookProblem",
     "check_uploads",
     "detect_kind",
     "header_kind",
+    "is_workbook",
     "list_batches",
     "load_files",
     "load_order",

@@ -3,10 +3,11 @@ files checked together in load order."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pandas as pd
 
 from impact import config, contract, db, pseudonym, textfile
 from impact.i18n import Message
+from impact.ingest import workbook
 from impact.ingest.columns import detect_kind, match_columns
 from impact.ingest.messages import (
     AFTER_TODAY,
@@ -22,6 +24,7 @@ from impact.ingest.messages import (
     ALREADY_STORED,
     ALREADY_STORED_FOR_PARTNER,
     ALSO_MEANS,
+    CELL_ERROR,
     COLUMN_MISSING,
     DUPLICATE,
     DUPLICATE_FOR_PARTNER,
@@ -109,15 +112,17 @@ class _Run:
         return not rejects
 
     # -- per-column checks ------------------------------------------------------------
-    def clean(self, kind: str, matches: list[ColumnMatch]) -> None:
+    def clean(self, kind: str, matches: list[ColumnMatch], line_column: int | None = None) -> None:
         """`cleaned`: one text column per contract column, with empty markers as null."""
         self.sql(
             "create or replace temp macro nullish(v) as case when lower(trim(v)) in "
             "('', 'na', 'n/a', 'null', '-') then null else trim(v) end"
         )
         by_column = {m.column: m.position for m in matches if m.column}
-        # rowids of a table made inside a transaction start at an offset, in file order
-        select = ["(rowid - (select min(rowid) from staging) + 2)::integer as line"]
+        if line_column is not None:  # a workbook's rows carry their row number
+            select = [f"c{line_column}::integer as line"]
+        else:  # rowids of a table made inside a transaction start at an offset, in file order
+            select = ["(rowid - (select min(rowid) from staging) + 2)::integer as line"]
         for col in contract.COLUMNS[kind]:
             pos = by_column.get(col.name)
             select.append(f"nullish(c{pos}) as {col.name}" if pos is not None else f"null::varchar as {col.name}")
@@ -191,6 +196,27 @@ class _Run:
         {placeholders} (or null), so the English is written, and translated, in Python.
         """
         self.sql(f"insert into problems {select_sql}", params)
+
+    def cell_errors(self, errors: list[tuple[int, str, str]]) -> None:
+        """Cells of a sheet holding an error value (#REF!), as (row, contract column, error).
+
+        They were read as empty, so a required column also said "a value is required" there.
+        """
+        frame = pd.DataFrame(
+            {
+                "line": pd.Series([e[0] for e in errors], dtype="int32"),
+                "col": pd.Series([e[1] for e in errors], dtype="string"),
+                "value": pd.Series([e[2] for e in errors], dtype="string"),
+            }
+        )
+        self.cur.register("cell_errors_frame", frame)
+        self.sql(
+            """delete from problems p using cell_errors_frame e
+            where p.line = e.line and p.col = e.col and p.template = $template""",
+            {"template": VALUE_REQUIRED},
+        )
+        self.collect("select line, col, value, $template, null from cell_errors_frame", {"template": CELL_ERROR})
+        self.cur.unregister("cell_errors_frame")
 
     def listed_problems(self, limit: int) -> list[Problem]:
         """The first `limit` problems in line order, as sentences."""
@@ -287,8 +313,8 @@ class _Run:
         batch_id = self.sql("select coalesce(max(batch_id), 0) + 1 from batches").fetchone()[0]
         self.sql(
             """insert into batches (batch_id, kind, file_name, sha256, row_count, loaded_by,
-                loaded_at, encoding, delimiter, warning_count)
-            values ($id, $kind, $file, $sha, $rows, $by, $at, $enc, $delim, $warnings)""",
+                loaded_at, encoding, delimiter, warning_count, sheet)
+            values ($id, $kind, $file, $sha, $rows, $by, $at, $enc, $delim, $warnings, $sheet)""",
             {
                 "id": batch_id,
                 "kind": kind,
@@ -298,8 +324,9 @@ class _Run:
                 "by": by,
                 "at": datetime.now(UTC).replace(tzinfo=None),
                 "enc": report.encoding,
-                "delim": textfile.DELIMITERS[report.delimiter],
+                "delim": textfile.DELIMITERS.get(report.delimiter),  # a workbook has none
                 "warnings": len(report.warnings),
+                "sheet": report.sheet,
             },
         )
         columns = contract.COLUMNS[kind]
@@ -342,11 +369,27 @@ def _read_source(source: bytes | Path) -> bytes:
     return source
 
 
+def _naming_the_sheet(run: Callable[..., FileReport]) -> Callable[..., FileReport]:
+    """A workbook's problems and warnings name the sheet they are on (`sheet 'Q2', line 5, ...`)."""
+
+    @functools.wraps(run)
+    def named(*args: Any, **kwargs: Any) -> FileReport:
+        report = run(*args, **kwargs)
+        if report.sheet is not None:
+            report.problems = [replace(p, sheet=report.sheet) for p in report.problems]
+            report.warnings = [replace(w, sheet=report.sheet) for w in report.warnings]
+        return report
+
+    return named
+
+
+@_naming_the_sheet
 def process(
     source: bytes | Path,
     file_name: str | None = None,
     *,
     kind: str | None = None,
+    sheet: str | None = None,
     database: Path | str | None = None,
     by: str = "unknown",
     store: bool = False,
@@ -359,6 +402,8 @@ def process(
     """Check one file as a whole and, if `store` and it is clean, store it as one batch.
 
     Returns a report either way; nothing is stored when the report lists problems.
+    An Excel workbook is read as one of its sheets (`sheet`, else see workbook.read), whose rows
+    then go through the same checks as a CSV file's; line numbers are the workbook's rows.
     With `cursor`, the caller owns the transaction (used for dry runs of several files).
     `progress(step, fraction)` is told what is happening, for large files.
     """
@@ -379,35 +424,49 @@ def process(
     if not data.strip():
         report.add(Problem.of(None, None, None, Message(FILE_EMPTY)))
         return report
-    try:
-        decoded = textfile.decode(data)
-    except textfile.EncodingUnknown as exc:
-        report.add(Problem.of(None, None, None, Message(str(exc))))  # textfile.UNKNOWN_ENCODING
-        return report
-    report.encoding = decoded.label
-    text = decoded.text
-    report.delimiter = textfile.detect_delimiter(text)
-    header = textfile.read_header(text, report.delimiter)
+    table: workbook.SheetTable | None = None
+    if workbook.is_workbook(data, name):
+        try:
+            table = workbook.read(data, sheet, kind)
+        except workbook.WorkbookProblem as exc:
+            report.add(Problem.of(None, None, None, exc.message))
+            return report
+        report.sheet, text, header, header_line = table.sheet, table.text, table.header, table.header_line
+        decoded = None
+    else:
+        try:
+            decoded = textfile.decode(data)
+        except textfile.EncodingUnknown as exc:
+            report.add(Problem.of(None, None, None, Message(str(exc))))  # textfile.UNKNOWN_ENCODING
+            return report
+        report.encoding = decoded.label
+        text = decoded.text
+        report.delimiter = textfile.detect_delimiter(text)
+        header = textfile.read_header(text, report.delimiter)
+        header_line = 1
     if not any(header):
-        report.add(Problem.of(1, None, None, Message(NO_HEADER)))
+        report.add(Problem.of(header_line, None, None, Message(NO_HEADER)))
         return report
 
     report.kind = kind or detect_kind(header)
     if report.kind is None:
-        report.add(Problem.of(1, None, None, Message(KIND_UNCLEAR)))
+        report.add(Problem.of(header_line, None, None, Message(KIND_UNCLEAR)))
         return report
     kind = report.kind
     report.columns = match_columns(header, kind, overrides)
     seen: dict[str, ColumnMatch] = {}
     for match in report.columns:
         if match.column is None:
+            if table is not None and match.position in table.blank_columns:
+                continue  # a sheet's column with no name and no value is nothing to warn about
             label = match.header or f"(column {match.position + 1} has no name)"
-            report.warnings.append(Problem.of(1, label, None, Message(NOT_A_COLUMN)))
+            report.warnings.append(Problem.of(header_line, label, None, Message(NOT_A_COLUMN)))
         elif match.column in seen:
             same = {"column": match.column, "other": seen[match.column].header}
-            report.add(Problem.of(1, match.header, None, Message(ALSO_MEANS, same)))
+            report.add(Problem.of(header_line, match.header, None, Message(ALSO_MEANS, same)))
         else:
             seen[match.column] = match
+    cell_errors = _cell_errors(report, table)
     for name in contract.required_columns(kind):
         if name not in seen:
             accepted = ", ".join(contract.column(kind, name).headers)
@@ -419,15 +478,34 @@ def process(
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         csv_path.write_text(text, encoding="utf-8")
-        del text, decoded, data  # the file is not held in memory while DuckDB works
-        checks = (report, csv_path, len(header), set(seen), kind, database, by, store, today, preview_rows, tell)
+        del text, decoded, data, table  # the file is not held in memory while DuckDB works
+        width = len(header) + (1 if report.sheet is not None else 0)  # a sheet's rows end with their row number
+        checks = (report, csv_path, width, set(seen), kind, database, by, store, today, preview_rows, tell)
+        sheet_rows = {"line_column": len(header) if report.sheet is not None else None, "cell_errors": cell_errors}
         if cursor is not None:
-            report = _check_and_store(cursor, *checks)
+            report = _check_and_store(cursor, *checks, **sheet_rows)
         else:
             with db.transaction(database) as cur:  # a file with problems writes nothing: store() runs last
-                report = _check_and_store(cur, *checks)
+                report = _check_and_store(cur, *checks, **sheet_rows)
     tell("Done", 1.0)  # after the commit: a batch reported done has survived
     return report
+
+
+def _cell_errors(report: FileReport, table: workbook.SheetTable | None) -> list[tuple[int, str, str]]:
+    """A sheet's error cells (#REF!): those in the header row are problems now; those in the
+    columns that are read come back as (row, contract column, error) for the row checks."""
+    if table is None:
+        return []
+    by_position = {m.position: m for m in report.columns}
+    found = []
+    for line, position, error in table.errors:
+        match = by_position.get(position)
+        if line == table.header_line:
+            label = match.header if match and match.header else f"(column {position + 1} has no name)"
+            report.add(Problem.of(line, label, error, Message(CELL_ERROR)))
+        elif match is not None and match.column is not None:
+            found.append((line, match.column, error))
+    return found
 
 
 def _check_and_store(
@@ -443,11 +521,20 @@ def _check_and_store(
     today: date | None,
     preview_rows: int,
     tell: Callable[[str, float], None],
+    *,
+    line_column: int | None = None,
+    cell_errors: list[tuple[int, str, str]] | None = None,
 ) -> FileReport:
-    """The checks across rows, in SQL on `cur`, and the store when the file is clean."""
+    """The checks across rows, in SQL on `cur`, and the store when the file is clean.
+
+    A workbook's rows carry their row number in column `line_column`; `cell_errors` are its
+    cells that hold an error value, as (row, contract column, error).
+    """
+    # the same file is the same bytes (and, for a workbook, the same sheet)
     duplicate = cur.execute(
-        "select batch_id, loaded_at, loaded_by from batches where sha256 = $sha and status = 'loaded'",
-        {"sha": report.sha256},
+        """select batch_id, loaded_at, loaded_by from batches
+        where sha256 = $sha and status = 'loaded' and sheet is not distinct from $sheet""",
+        {"sha": report.sha256, "sheet": report.sheet},
     ).fetchone()
     if duplicate:
         batch, loaded_at, loaded_by = duplicate
@@ -457,11 +544,11 @@ def _check_and_store(
     key = pseudonym.load_or_create_key(config.key_path(config.db_path(database)))
     run = _Run(cur, report, key, today or _today())
     tell("Reading the rows", 0.15)
-    if not run.stage(csv_path, width, report.delimiter):
+    if not run.stage(csv_path, width, report.delimiter or ","):  # a sheet is written with commas
         report.problems.append(Problem.of(None, None, None, Message(NOT_CHECKED)))
         return report
     tell("Checking every value", 0.35)
-    run.clean(kind, report.columns)
+    run.clean(kind, report.columns, line_column)
     report.row_count = cur.execute("select count(*) from cleaned").fetchone()[0]
     empty_rows = cur.execute("select count(*) from staging").fetchone()[0] - report.row_count
     cur.execute("drop table staging")  # temp tables live in memory; `cleaned` has it all now
@@ -480,6 +567,8 @@ def _check_and_store(
     cur.execute("drop table cleaned")  # `typed` has it all now
     tell("Checking ids and references", 0.65)
     run.rows(kind)
+    if cell_errors:
+        run.cell_errors(cell_errors)
     count = cur.execute("select count(*) from problems").fetchone()[0]
     report.problem_count += count
     report.problems.extend(run.listed_problems(MAX_LISTED_PROBLEMS))
@@ -505,9 +594,16 @@ def _is_list(value: object) -> bool:
     return isinstance(value, list | tuple) or getattr(value, "ndim", 0) == 1
 
 
-def header_kind(source: bytes | Path) -> str | None:
-    """The kind a file's header says it is (used to order several files)."""
-    data = _read_source(source)[:65536]
+def header_kind(source: bytes | Path, sheet: str | None = None) -> str | None:
+    """The kind a file's header (a workbook's: that of the sheet it is read as) says it is (used
+    to order several files)."""
+    data = _read_source(source)
+    if workbook.is_workbook(data, source.name if isinstance(source, Path) else ""):
+        try:
+            return workbook.chosen_sheet(data, sheet).kind
+        except workbook.WorkbookProblem:
+            return None
+    data = data[:65536]
     try:
         text = textfile.decode(data).text
     except textfile.EncodingUnknown:
@@ -524,12 +620,14 @@ def load_files(
     dry_run: bool = False,
     today: date | None = None,
     progress: Callable[[str, float], None] | None = None,
+    sheet: str | None = None,
 ) -> list[FileReport]:
     """Load several files in dependency order (partners, events, engagements), each as its
     own batch. A dry run checks them all as if loaded in turn, then stores nothing.
+    `sheet` names the sheet read from each workbook (CSV files have none).
     `progress` is told '<file name>: <step>' and the fraction of all files done."""
     rank = {k: i for i, k in enumerate(contract.KINDS)}
-    ordered = sorted(paths, key=lambda p: rank.get(kind or header_kind(p) or "", len(rank)))
+    ordered = sorted(paths, key=lambda p: rank.get(kind or header_kind(p, sheet) or "", len(rank)))
 
     def tell(position: int, path: Path) -> Callable[[str, float], None] | None:
         if progress is None:
@@ -538,31 +636,44 @@ def load_files(
 
     if not dry_run:
         return [
-            process(p, kind=kind, database=database, by=by, store=True, today=today, progress=tell(i, p))
+            process(p, kind=kind, sheet=sheet, database=database, by=by, store=True, today=today, progress=tell(i, p))
             for i, p in enumerate(ordered)
         ]
     with db.transaction(database, commit=False) as cur:
         return [
-            process(p, kind=kind, database=database, by=by, store=True, today=today, cursor=cur, progress=tell(i, p))
+            process(
+                p,
+                kind=kind,
+                sheet=sheet,
+                database=database,
+                by=by,
+                store=True,
+                today=today,
+                cursor=cur,
+                progress=tell(i, p),
+            )
             for i, p in enumerate(ordered)
         ]
 
 
 @dataclass(frozen=True)
 class Upload:
-    """One file as the upload page holds it: bytes, with the kind and column choices made."""
+    """One file as the upload page holds it: bytes, with the kind and column choices made (and,
+    for a workbook, the sheet to read)."""
 
     data: bytes
     file_name: str
     kind: str | None = None
     overrides: dict[str, str | None] | None = None
+    sheet: str | None = None
 
 
 def load_order(uploads: Sequence[Upload]) -> list[int]:
     """Indexes of `uploads` in dependency order (partners, events, engagements)."""
     rank = {k: i for i, k in enumerate(contract.KINDS)}
     return sorted(
-        range(len(uploads)), key=lambda i: rank.get(uploads[i].kind or header_kind(uploads[i].data) or "", len(rank))
+        range(len(uploads)),
+        key=lambda i: rank.get(uploads[i].kind or header_kind(uploads[i].data, uploads[i].sheet) or "", len(rank)),
     )
 
 
@@ -592,6 +703,7 @@ def check_uploads(
                 upload.data,
                 upload.file_name,
                 kind=upload.kind,
+                sheet=upload.sheet,
                 overrides=upload.overrides,
                 database=database,
                 store=step < len(order) - 1,  # stored (then rolled back) only for the files after it

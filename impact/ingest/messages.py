@@ -50,6 +50,29 @@ AFTER_TODAY = N_("is after today ({today}); a contact cannot be in the future")
 # a warning about one distinct value: what is wrong with it, and on how many rows
 ON_ROWS = NN_("{note} ({n} row)", "{note} ({n} rows)")
 
+# Workbooks (.xlsx, .xlsm): what cannot be read, which sheet, and cells holding an error.
+NOT_A_WORKBOOK = N_(
+    "the file cannot be read as an Excel workbook: it is damaged or not really an .xlsx file. "
+    "Open it in Excel and save it again as Excel Workbook (.xlsx), or as CSV UTF-8."
+)
+NOT_A_SPREADSHEET = N_("the file is a zip archive, not an Excel workbook; load the workbook or the CSV file itself")
+OLD_OR_PROTECTED_WORKBOOK = N_(
+    "the file is an Excel 97-2003 workbook (.xls) or is protected by a password; open it in Excel and save it "
+    "as Excel Workbook (.xlsx) without a password, or as CSV UTF-8"
+)
+OTHER_SPREADSHEET = N_(
+    "only workbooks saved as .xlsx or .xlsm are read; save this spreadsheet as Excel Workbook (.xlsx) or as CSV UTF-8"
+)
+WORKBOOK_TOO_LARGE = N_(
+    "the workbook unpacks to {size} MB, more than {limit} MB; split it (by year or by partner) and load the parts"
+)
+NO_SUCH_SHEET = N_("the workbook has no sheet named '{sheet}'; its sheets are: {sheets}")
+NO_SHEET_RECOGNISED = N_(
+    "none of the workbook's sheets has the header row of a partners, events or engagements file ({sheets}); "
+    "check the column names, or name the sheet to read"
+)
+CELL_ERROR = N_("is an error value, not data (a formula that failed); correct the cell in the workbook")
+
 
 # ---------------------------------------------------------------------------- results
 
@@ -68,6 +91,7 @@ class Problem:
     reason: str
     hint: str = ""
     message: Message | None = field(default=None, compare=False, repr=False)
+    sheet: str | None = None  # the workbook's sheet the line is on (None for a CSV file)
 
     @classmethod
     def of(cls, line: int | None, column: str | None, value: str | None, message: Message) -> Problem:
@@ -82,6 +106,7 @@ class Problem:
         where = ", ".join(
             part
             for part in (
+                f"sheet '{self.sheet}'" if self.sheet is not None else "",
                 f"line {self.line}" if self.line is not None else "",
                 f"column {self.column}" if self.column else "",
             )
@@ -105,6 +130,7 @@ class FileReport:
     kind: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    sheet: str | None = None  # the sheet read, for a workbook
     row_count: int = 0
     columns: list[ColumnMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -42,9 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
     demo.add_argument("--force", action="store_true", help="replace a database that already holds data")
 
-    ing = with_db(sub.add_parser("ingest", help="validate and load CSV files"))
+    ing = with_db(sub.add_parser("ingest", help="validate and load CSV files and Excel workbooks (.xlsx, .xlsm)"))
     ing.add_argument("files", nargs="+", metavar="FILE")
     ing.add_argument("--kind", choices=contract.KINDS, help="the files' kind (default: recognised from the header)")
+    ing.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet read from each workbook (default: its only sheet with data, else the first whose header "
+        "row names a kind)",
+    )
     ing.add_argument("--dry-run", action="store_true", help="check the files and store nothing")
     ing.add_argument("--by", metavar="NAME", help="who is loading (default: $IMPACT_USER or your login)")
     ing.add_argument("--progress", action="store_true", help="report each step on standard error (for large files)")
@@ -168,7 +174,13 @@ def _ingest(args: argparse.Namespace) -> int:
             print(f"{fraction:4.0%}  {step}", file=sys.stderr, flush=True)
 
     reports = ingest.load_files(
-        paths, kind=args.kind, database=args.db, by=_who(args), dry_run=args.dry_run, progress=progress
+        paths,
+        kind=args.kind,
+        database=args.db,
+        by=_who(args),
+        dry_run=args.dry_run,
+        progress=progress,
+        sheet=args.sheet,
     )
     for report in reports:
         if not report.ok:
@@ -176,10 +188,12 @@ def _ingest(args: argparse.Namespace) -> int:
             continue
         for warning in report.warnings:
             print(f"{report.file_name}: warning: {warning}", file=sys.stderr)
+        # a workbook's line names the sheet it was read from; a CSV file's line is unchanged
+        read = f"{report.file_name} (sheet '{report.sheet}')" if report.sheet is not None else report.file_name
         if args.dry_run:
-            print(f"{report.file_name}: ok, {report.row_count:,} {report.kind} rows would be loaded (dry run)")
+            print(f"{read}: ok, {report.row_count:,} {report.kind} rows would be loaded (dry run)")
         else:
-            print(f"{report.file_name}: loaded as batch {report.batch_id}, {report.row_count:,} {report.kind} rows")
+            print(f"{read}: loaded as batch {report.batch_id}, {report.row_count:,} {report.kind} rows")
     return EXIT_OK if all(r.ok for r in reports) else EXIT_REJECTED
 
 
@@ -190,9 +204,10 @@ def _batches(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{'batch':>5}  {'kind':<11}  {'rows':>10}  {'status':<7}  {'loaded at (UTC)':<16}  {'by':<12}  file")
     for row in frame.itertuples():
+        sheet = f" (sheet '{row.sheet}')" if isinstance(row.sheet, str) else ""
         print(
             f"{row.batch_id:>5}  {row.kind:<11}  {row.row_count:>10,}  {row.status:<7}  "
-            f"{row.loaded_at:%Y-%m-%d %H:%M}  {row.loaded_by:<12}  {row.file_name}"
+            f"{row.loaded_at:%Y-%m-%d %H:%M}  {row.loaded_by:<12}  {row.file_name}{sheet}"
         )
     return EXIT_OK
 

@@ -8,6 +8,8 @@ reports into tables people can act on, and guards loading and undoing by role.
 
 from __future__ import annotations
 
+import functools
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -177,6 +179,45 @@ def template_frame(kind: str) -> pd.DataFrame:
 
 def template_csv(kind: str) -> bytes:
     return export.safe_csv(template_frame(kind))
+
+
+@functools.cache
+def template_xlsx(kind: str) -> bytes:
+    """The template as an Excel workbook: the same headers and rows, with dates as real Excel dates
+    and the headcount as a number (as a partner's own workbook would hold them), the rest as text."""
+    import openpyxl  # only this download writes workbooks
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = kind
+    columns = contract.COLUMNS[kind]
+    sheet.append([c.name for c in columns])
+    for example in EXAMPLES[kind]:
+        row: list[object] = []
+        for col in columns:
+            value = example[col.name]
+            if value == "":
+                row.append(None)
+            elif col.type == "date":
+                row.append(date.fromisoformat(value))
+            elif col.type == "integer":
+                row.append(int(value))
+            else:
+                row.append(value)
+        sheet.append(row)
+    for position, col in enumerate(columns, start=1):
+        sheet.cell(1, position).font = Font(bold=True)
+        longest = max(len(col.name), *(len(example[col.name]) for example in EXAMPLES[kind]))
+        sheet.column_dimensions[get_column_letter(position)].width = longest + 4
+        if col.type == "date":
+            for cell in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell[0].number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # ------------------------------------------------------------------ data dictionary
@@ -352,6 +393,27 @@ def _fixes() -> dict[str, str]:
         ingest.ROW_UNREADABLE: reread,
         ingest.TABLE_UNREADABLE: reread,
         ingest.NOT_CHECKED: _("Fix the rows listed above first; the values are checked once every row can be read."),
+        ingest.NOT_A_WORKBOOK: _(
+            "Open the file in Excel and save it again as Excel Workbook (.xlsx), or as CSV UTF-8, then upload the "
+            "new file."
+        ),
+        ingest.NOT_A_SPREADSHEET: _("Unpack the archive and upload the workbooks or CSV files in it."),
+        ingest.OLD_OR_PROTECTED_WORKBOOK: _(
+            "In Excel, remove the password if there is one, use Save As > Excel Workbook (.xlsx), then upload the "
+            "new file."
+        ),
+        ingest.OTHER_SPREADSHEET: _(
+            "Save the spreadsheet as Excel Workbook (.xlsx) or as CSV UTF-8, then upload the new file."
+        ),
+        ingest.WORKBOOK_TOO_LARGE: _("Split the file, by year or by partner, and upload the parts."),
+        ingest.NO_SUCH_SHEET: _("Choose one of the workbook's sheets."),
+        ingest.NO_SHEET_RECOGNISED: _(
+            "Give the sheet to load a header row naming the columns (the templates show them); title or note rows "
+            "above it are fine."
+        ),
+        ingest.CELL_ERROR: _(
+            "Correct the formula in this cell, or type the value instead, then save the workbook and upload it again."
+        ),
     }
 
 
@@ -456,17 +518,33 @@ def _category_cell(kind: str, value: object) -> str:
 # ------------------------------------------------------------- checking and loading
 
 
-def read_header(data: bytes) -> list[str]:
-    """The header cells of an uploaded file (for the column-match choices), or [].
+def read_header(data: bytes, sheet: str | None = None) -> list[str]:
+    """The header cells of an uploaded file (a workbook's: of the sheet it is read as), for the
+    column-match choices, or [].
 
     The whole file is decoded, as the engine does: a cut multi-byte character at the end
     of a sample could make the detection pick another encoding.
     """
+    if ingest.is_workbook(data):
+        try:
+            return list(ingest.workbook.chosen_sheet(data, sheet).header)
+        except ingest.WorkbookProblem:
+            return []
     try:
         text = textfile.decode(data).text
     except textfile.EncodingUnknown:
         return []
     return textfile.read_header(text, textfile.detect_delimiter(text))
+
+
+def offered_sheets(data: bytes) -> list[ingest.SheetInfo] | None:
+    """The sheets of a workbook offered for loading, with their headers and kinds (the only sheet
+    with data, else those whose header row is a known kind), or None when the workbook cannot be
+    read: checking it then says why."""
+    try:
+        return ingest.workbook.offered(ingest.workbook.sheets(data))
+    except ingest.WorkbookProblem:
+        return None
 
 
 @dataclass
@@ -518,6 +596,7 @@ def load(
             upload.data,
             upload.file_name,
             kind=upload.kind,
+            sheet=upload.sheet,
             overrides=upload.overrides,
             database=database,
             by=user.name,

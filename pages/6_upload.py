@@ -74,6 +74,32 @@ def file_header(data: bytes, sha: str) -> tuple[list[str], str | None]:
     return headers[sha]
 
 
+def sheets_to_check(name: str, data: bytes, sha: str) -> list[tuple[str, str, ingest.SheetInfo | None]]:
+    """(title, widget key, sheet) of each sheet of a workbook to check: the one sheet offered, or
+    those ticked when several are; (name, sha, None) when none is offered (the check says why)."""
+    offered = state.setdefault("upload_sheets", {})
+    if sha not in offered:
+        offered[sha] = upload.offered_sheets(data)
+    sheets = offered[sha]
+    if not sheets:
+        return [(name, sha, None)]
+    if len(sheets) == 1:
+        return [(f"{name} · {sheets[0].name}", f"{sha}_0", sheets[0])]
+    chosen = []
+    with st.container(border=True):
+        st.subheader(name, anchor=False)
+        st.caption(
+            _(
+                "This workbook has {n} sheets of data. Each sheet you tick is checked, and loaded as its own batch."
+            ).format(n=i18n.format_number(len(sheets)))
+        )
+        for index, sheet in enumerate(sheets):
+            label = _("Sheet '{sheet}': {kind}").format(sheet=sheet.name, kind=upload.kind_label(sheet.kind))
+            if st.checkbox(label, value=True, key=f"upload_sheet_{sha}_{index}"):
+                chosen.append((f"{name} · {sheet.name}", f"{sha}_{index}", sheet))
+    return chosen
+
+
 def choose_columns(header: list[str], kind: str, sha: str) -> dict[str, str | None]:
     """A choice per header (contract column or ignore); returns the changed matches."""
     matches = ingest.match_columns(header, kind)
@@ -103,11 +129,14 @@ def choose_columns(header: list[str], kind: str, sha: str) -> dict[str, str | No
     return overrides
 
 
-def show_report(report: ingest.FileReport) -> None:
+def show_report(report: ingest.FileReport, key: str) -> None:
     facts = (
         (_("Kind"), upload.kind_label(report.kind) if report.kind else "—"),
-        (_("Encoding"), report.encoding or "—"),
-        (_("Delimiter"), upload.delimiter_label(report.delimiter)),
+        *(
+            ((_("Sheet"), report.sheet),)
+            if report.sheet is not None
+            else ((_("Encoding"), report.encoding or "—"), (_("Delimiter"), upload.delimiter_label(report.delimiter)))
+        ),
         (_("Rows"), i18n.format_number(report.row_count)),
     )
     st.markdown(" · ".join(f"{label}: **{value}**" for label, value in facts))
@@ -140,7 +169,7 @@ def show_report(report: ingest.FileReport) -> None:
             file_name=report.file_name.rsplit(".", 1)[0] + "_problems.csv",
             mime="text/csv",
             icon=":material/download:",
-            key=f"upload_problems_{report.sha256}",
+            key=f"upload_problems_{key}",
         )
     if report.warnings:
         with st.expander(
@@ -178,6 +207,14 @@ with help_tab:
             icon=":material/download:",
             key=f"upload_template_{kind}",
         )
+        column.download_button(
+            _("{kind} template (Excel)").format(kind=upload.kind_label(kind)),
+            upload.template_xlsx(kind),
+            file_name=f"{kind}_template.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+            key=f"upload_template_xlsx_{kind}",
+        )
     st.subheader(_("Data dictionary"), anchor=False)
     st.markdown(
         _(
@@ -190,6 +227,14 @@ with help_tab:
             "is refused: to correct data, undo the earlier upload and load the corrected file."
         )
     )
+    st.markdown(
+        _(
+            "- An Excel workbook (.xlsx, .xlsm) is read like a CSV file. Of several sheets, those whose header row "
+            "is recognised are offered; title rows above the header are skipped. Real Excel dates are dates, "
+            "numbers in id columns are kept as written (9000), formulas give their values, and a cell with an "
+            "error (#REF!) is a problem."
+        )
+    )
     for tab, kind in zip(st.tabs([upload.kind_label(k) for k in contract.KINDS]), contract.KINDS, strict=True):
         with tab:
             st.dataframe(upload.data_dictionary(kind), hide_index=True)
@@ -200,8 +245,8 @@ with check_tab:
         show_outcome(done)
 
     uploaded = st.file_uploader(
-        _("CSV files (several at once are loaded in order: partners, events, contacts)"),
-        type=["csv", "txt", "tsv"],
+        _("CSV files or Excel workbooks (several at once are loaded in order: partners, events, contacts)"),
+        type=["csv", "txt", "tsv", "xlsx", "xlsm"],
         accept_multiple_files=True,
         key=f"upload_files_{state.upload_round}",
         help=_("UTF-8, UTF-16, GB18030/GBK, Big5 or Windows-1252; comma, semicolon or tab."),
@@ -214,12 +259,16 @@ with check_tab:
         )
     )
     if not uploaded:
-        st.info(_("Drop one or several CSV files here. Templates are on the next tab."), icon=":material/upload_file:")
+        st.info(
+            _("Drop one or several CSV files or Excel workbooks here. Templates are on the next tab."),
+            icon=":material/upload_file:",
+        )
         st.stop()
 
     progress_slot = st.empty()
     uploads: list[ingest.Upload] = []
     boxes = []
+    keys: list[str] = []  # per upload: its file's SHA-256 (a workbook's sheet: and the sheet's place)
     seen: list[str] = []  # the files' SHA-256, in order
     for file in uploaded:
         data = file.getvalue()
@@ -228,28 +277,39 @@ with check_tab:
             st.warning(_("{file} is the same file as one above; it is checked once.").format(file=file.name))
             continue
         seen.append(sha)
-        header, detected = file_header(data, sha)
-        box = st.container(border=True)
-        with box:
-            st.subheader(file.name, anchor=False)
-            kind = st.selectbox(
-                _("Kind of file"),
-                contract.KINDS,
-                index=contract.KINDS.index(detected) if detected else None,
-                format_func=upload.kind_label,
-                placeholder=_("Choose the kind of file"),
-                key=f"upload_kind_{sha}",
-                help=_("Recognised from the header; change it if it is wrong."),
-            )
-            overrides = choose_columns(header, kind, sha) if kind and any(header) else {}
-        uploads.append(ingest.Upload(data, file.name, kind, overrides or None))
-        boxes.append(box)
+        is_workbook = ingest.is_workbook(data, file.name)
+        for title, key, sheet in sheets_to_check(file.name, data, sha) if is_workbook else [(file.name, sha, None)]:
+            if sheet is not None:
+                header, detected = list(sheet.header), sheet.kind
+            else:
+                header, detected = ([], None) if is_workbook else file_header(data, sha)
+            box = st.container(border=True)
+            with box:
+                st.subheader(title, anchor=False)
+                kind = None
+                if not is_workbook or sheet is not None:  # an unreadable workbook has no kind to choose
+                    kind = st.selectbox(
+                        _("Kind of file"),
+                        contract.KINDS,
+                        index=contract.KINDS.index(detected) if detected else None,
+                        format_func=upload.kind_label,
+                        placeholder=_("Choose the kind of file"),
+                        key=f"upload_kind_{key}",
+                        help=_("Recognised from the header; change it if it is wrong."),
+                    )
+                overrides = choose_columns(header, kind, key) if kind and any(header) else {}
+            uploads.append(ingest.Upload(data, file.name, kind, overrides or None, sheet.name if sheet else None))
+            boxes.append(box)
+            keys.append(key)
+    if not uploads:
+        st.info(_("Tick at least one sheet to check."), icon=":material/table:")
+        st.stop()
 
     # A check is reused while the files, the choices and the stored batches are the same.
     signature = (
         tuple(
-            (u.file_name, sha, u.kind, tuple(sorted((u.overrides or {}).items())))
-            for u, sha in zip(uploads, seen, strict=True)
+            (u.file_name, key, u.kind, u.sheet, tuple(sorted((u.overrides or {}).items())))
+            for u, key in zip(uploads, keys, strict=True)
         ),
         upload.data_version(),
     )
@@ -272,9 +332,9 @@ with check_tab:
         progress_slot.empty()
         state.upload_check = (signature, reports)
 
-    for box, report in zip(boxes, reports, strict=True):
+    for box, report, key in zip(boxes, reports, keys, strict=True):
         with box:
-            show_report(report)
+            show_report(report, key)
 
     rows = sum(r.row_count for r in reports)
     problems = sum(r.problem_count for r in reports)
@@ -314,4 +374,5 @@ with check_tab:
         if outcome.rejected is None:
             state.upload_round += 1  # a fresh, empty uploader
             state.pop("upload_headers", None)
+            state.pop("upload_sheets", None)
         st.rerun()

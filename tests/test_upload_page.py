@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import config, ingest, upload
+from impact import config, contract, ingest, upload
 from impact.web import auth
 from tests.conftest import EXPECTED, FIXTURES, sql
 
@@ -184,15 +184,11 @@ def test_reruns_reuse_the_check_instead_of_validating_again(
 def test_templates_and_the_data_dictionary_are_on_the_page(empty_db: Path, analyst: auth.User) -> None:
     """A template download per kind, and a dictionary table per kind naming every contract column."""
     at = open_page()
-    assert [b.label for b in at.download_button] == [
-        "Partners template",
-        "Events template",
-        "Engagements (contacts) template",
+    assert [b.label for b in at.download_button if b.label.endswith(" template")] == [
+        f"{upload.kind_label(kind)} template" for kind in contract.KINDS
     ]
     dictionaries = [df.value for df in at.dataframe if "Headers accepted" in df.value.columns]
-    assert [list(d["Column"]) for d in dictionaries] == [
-        list(upload.data_dictionary(k)["Column"]) for k in ("partners", "events", "engagements")
-    ]
+    assert [list(d["Column"]) for d in dictionaries] == [list(upload.data_dictionary(k)["Column"]) for k in contract.KINDS]
 
 
 def test_a_director_does_not_get_the_upload_page(empty_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

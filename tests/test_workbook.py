@@ -162,6 +162,20 @@ def test_merged_cells_and_empty_columns_create_no_problems(empty_db: Path) -> No
     assert sql(empty_db, "select distinct engaged_on from engagements") == [(date(2024, 3, 1),)]
 
 
+def test_blank_cells_far_to_the_right_do_not_widen_the_table(empty_db: Path) -> None:
+    """A space in column XFD and an empty text in Z are no columns; a note in AB is an ignored column, as in CSV."""
+    data = workbook_bytes(
+        {"Partners": [builders.PARTNERS[0], *builders.PARTNERS[1:]]},
+        cells={"Partners": {"XFD3": " ", "Z1": "", "AB2": "see notes"}},
+    )
+    assert len(workbook.sheets(data)[0].header) == len(workbook.read(data).header) == 28
+    report = ingest.process(data, "p.xlsx", database=empty_db, store=True)
+    assert report.ok, [str(p) for p in report.problems]
+    assert [str(w) for w in report.warnings] == [
+        "sheet 'Partners', line 1, column (column 28 has no name): is not a column of the contract; it is ignored"
+    ]
+
+
 # ------------------------------------------------------------------------ cells
 
 

@@ -169,11 +169,13 @@ class _Book:
         return sheet, _rows(sheet)
 
     def info(self, name: str) -> SheetInfo:
-        _sheet, rows = self.rows(name)
+        sheet, rows = self.rows(name)
         with _reading():
             header_line, header, _after = _find_header(rows)
-        kind = detect_kind(header) if header_line is not None else None
-        return SheetInfo(name, header_line, tuple(header), kind)
+            if header_line is None:
+                return SheetInfo(name, None, (), None)
+            header = header[: _used_width(header, header_line, sheet)]  # as `read` reads it
+        return SheetInfo(name, header_line, tuple(header), detect_kind(_named(header)))
 
 
 def _rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, list[str]]]:
@@ -205,7 +207,7 @@ def _find_header(
         if _blank(cells):
             continue
         header = [c.strip() for c in cells]
-        if detect_kind(header) is not None:
+        if detect_kind(_named(header)) is not None:
             return line, header, []
         seen += 1
         if seen >= HEADER_SEARCH_ROWS:
@@ -214,6 +216,34 @@ def _find_header(
         if not _blank(cells):
             return line, [c.strip() for c in cells], buffered[index + 1 :]
     return None, [], []
+
+
+def _named(header: list[str]) -> list[str]:
+    """The header up to its last named cell (a row of 16,384 cells is matched as the cells it names)."""
+    end = len(header)
+    while end and not header[end - 1]:
+        end -= 1
+    return header[:end]
+
+
+def _used_width(header: list[str], header_line: int, sheet: python_calamine.CalamineSheet) -> int:
+    """The columns the table spans: to the last named header cell, or further to the last column
+    holding a value below it. A sheet's range may reach further, to cells holding only spaces or
+    an empty text (a formula giving ""); those columns are no columns. One more pass over the
+    rows, made only when the range reaches beyond the last named header cell."""
+    used = len(_named(header))
+    if used == len(header):
+        return used
+    for line, cells in _rows(sheet):
+        if line <= header_line:
+            continue
+        for position in range(len(cells) - 1, used - 1, -1):
+            if cells[position].strip():
+                used = position + 1
+                break
+        if used == len(header):
+            break
+    return used
 
 
 def _listing(names: list[str]) -> Enumeration:
@@ -277,6 +307,11 @@ def read(data: bytes, sheet: str | None = None, kind: str | None = None) -> Shee
         header_line, header, after = _find_header(rows)
         if header_line is None:
             raise WorkbookProblem(Message(FILE_EMPTY))
+        width = _used_width(header, header_line, calamine_sheet)
+        if width < len(header):
+            header = header[:width]
+            after = [(line, cells[:width]) for line, cells in after]
+            rows = ((line, cells[:width]) for line, cells in rows)
         merged = calamine_sheet.merged_cell_ranges or []
         text, blank_columns = _write_rows(header, header_line, after, rows, merged)
         errors = tuple(e for e in _error_cells(book.zip, _sheet_parts(book.zip).get(name)) if e[0] >= header_line)

@@ -627,7 +627,12 @@ def load_files(
     `sheet` names the sheet read from each workbook (CSV files have none).
     `progress` is told '<file name>: <step>' and the fraction of all files done."""
     rank = {k: i for i, k in enumerate(contract.KINDS)}
-    ordered = sorted(paths, key=lambda p: rank.get(kind or header_kind(p, sheet) or "", len(rank)))
+    # each file's kind only orders several files (reading a workbook's header reads its sheet)
+    ordered = (
+        sorted(paths, key=lambda p: rank.get(kind or header_kind(p, sheet) or "", len(rank)))
+        if len(paths) > 1
+        else list(paths)
+    )
 
     def tell(position: int, path: Path) -> Callable[[str, float], None] | None:
         if progress is None:

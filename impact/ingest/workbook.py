@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -92,16 +93,23 @@ class SheetTable:
 
 
 def cell_text(value: object) -> str:
-    """A cell's value as the text a person sees in it (calamine gives str, float, int, bool, dates)."""
+    """A cell's value as the text a person sees in it (calamine gives str, float, int, bool, dates).
+
+    Line breaks inside a value are left as they are: the engine makes every line break one kind."""
+    kind = type(value)  # exact types first: this runs for every cell that is not text
+    if kind is float:
+        # Excel keeps every number as a float: 9000 typed into an id column is 9000.0
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
+    if kind is date:
+        return value.isoformat()
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+        return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        # Excel keeps every number as a float: 9000 typed into an id column is 9000.0
-        return str(int(value)) if value.is_integer() else f"{value:.15g}"
+        return cell_text(float(value))
     if isinstance(value, datetime):
         if value.time() == time(0):
             return value.date().isoformat()
@@ -187,7 +195,7 @@ def _rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, list[str]
     # python-calamine's iter_rows starts at row 1 (empty rows before the data are given as
     # empty rows) and at the first column that holds data (tests/test_workbook.py checks both)
     for index, cells in enumerate(sheet.iter_rows()):
-        yield index + 1, pad + [c if type(c) is str and "\r" not in c else cell_text(c) for c in cells]
+        yield index + 1, pad + [c if type(c) is str else cell_text(c) for c in cells]
 
 
 def _blank(cells: list[str]) -> bool:
@@ -340,11 +348,7 @@ def _write_rows(
     writer.writerow(header)
     pending: list[int] = []  # empty rows, written only if a data row follows them
 
-    def data_rows() -> Iterator[tuple[int, list[str]]]:
-        yield from after
-        yield from rows
-
-    for line, cells in data_rows():
+    for line, cells in itertools.chain(after, rows):
         if filling:
             for position, (value, last) in list(filling.items()):
                 if line > last:

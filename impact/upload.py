@@ -782,6 +782,7 @@ def history_frame(ledger: pd.DataFrame) -> pd.DataFrame:
             _("Loaded at (UTC)"): [_moment(m) for m in ledger["loaded_at"]],
             _("Loaded by"): ledger["loaded_by"],
             _("File name"): ledger["file_name"],
+            _("Sheet"): _text(ledger["sheet"]),  # of a workbook; a dash for a CSV file
             _("Kind"): ledger["kind"].map(kind_label),
             _("Rows"): ledger["row_count"],
             _("Status"): ledger["status"].map(statuses),

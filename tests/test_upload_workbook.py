@@ -180,3 +180,19 @@ def test_the_templates_are_offered_as_workbooks_too_and_load_in_order(empty_db: 
         (pd.Timestamp("2024-03-09").date(), 35),
         (pd.Timestamp("2024-04-18").date(), 12),
     ]
+
+
+def test_the_data_page_shows_the_sheet_of_each_batch(empty_db: Path, accounts: dict[str, str]) -> None:
+    """A workbook's batches name their sheet in the upload history; a CSV file's shows a dash."""
+    ingest.process(FIXTURES / "partners.csv", database=empty_db, by="fixture", store=True)
+    book = fixture_workbook("events.csv", as_typed=True, sheet="Events 2024")
+    assert ingest.process(book, "events.xlsx", database=empty_db, by="fixture", store=True).ok
+    at = AppTest.from_file(str(config.PROJECT_ROOT / "app.py"), default_timeout=60)
+    sign_in_as(at, accounts["analyst"])
+    at.switch_page("pages/7_data.py").run()
+    assert not at.exception, at.exception
+    [history] = [df.value for df in at.dataframe if "SHA-256" in df.value.columns]
+    assert dict(zip(history["File name"], history["Sheet"], strict=True)) == {
+        "events.xlsx": "Events 2024",
+        "partners.csv": upload.MISSING,
+    }

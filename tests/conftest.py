@@ -3,23 +3,73 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import db, ingest
+from impact import config, db, ingest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 GOOD_ENGAGEMENT_FILES = [e["file"] for e in EXPECTED if e["kind"] == "engagements" and e["expect"] == "ok"]
+FIXTURE_FILES = ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES]
+
+
+def key_beside(path: Path) -> Path:
+    """The pseudonymisation key file a database uses when $IMPACT_KEY_FILE is not set."""
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("IMPACT_KEY_FILE", raising=False)
+        return config.key_path(path)
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a released database file, with its write-ahead log and pseudonymisation key
+    if it has them, at `target` (so the copy stores and reads participant keys as the original)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+    pairs = [(source.with_name(source.name + ".wal"), target.with_name(target.name + ".wal"))]
+    pairs.append((key_beside(source), key_beside(target)))
+    for original, copy in pairs:
+        if original.exists():
+            shutil.copy(original, copy)
+    return target
+
+
+def _built_once(folder: Path, names: list[str]) -> Path:
+    """A database with `names` loaded, in `folder`, released so that it can be copied."""
+    path = folder / "coalition.duckdb"
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("IMPACT_KEY_FILE", raising=False)  # the key sits beside the file and travels with it
+        db.connection(path)
+        if names:
+            load_fixture_files(path, names)
+        db.close(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def schema_only_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the schema only, made once per session; never opened again (tests get copies)."""
+    return _built_once(tmp_path_factory.mktemp("schema_only"), [])
+
+
+@pytest.fixture(scope="session")
+def built_fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Partners, events and every good engagements file, loaded once per session and released.
+
+    Never opened again: each test gets its own copy (`fixture_db`, or `copy_database`), because a
+    file this process opens stays open (impact.db caches connections) and a copy must not race a writer.
+    """
+    return _built_once(tmp_path_factory.mktemp("fixture_db"), FIXTURE_FILES)
 
 
 @pytest.fixture
-def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def empty_db(schema_only_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty database (schema only) that the app and the engine both use."""
-    path = tmp_path / "coalition.duckdb"
+    path = copy_database(schema_only_db, tmp_path / "coalition.duckdb")
     monkeypatch.setenv("IMPACT_DB", str(path))
     monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
     db.connection(path)
@@ -34,10 +84,14 @@ def load_fixture_files(path: Path, names: list[str]) -> list[ingest.FileReport]:
 
 
 @pytest.fixture
-def fixture_db(empty_db: Path) -> Path:
-    """Partners, events and every good engagements file of tests/fixtures/csv."""
-    load_fixture_files(empty_db, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
-    return empty_db
+def fixture_db(built_fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Partners, events and every good engagements file of tests/fixtures/csv (this test's own copy)."""
+    path = copy_database(built_fixture_db, tmp_path / "coalition.duckdb")
+    monkeypatch.setenv("IMPACT_DB", str(path))
+    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
+    db.connection(path)
+    yield path
+    db.close(path)
 
 
 def sql(path: Path, statement: str, params: dict | None = None) -> list[tuple]:

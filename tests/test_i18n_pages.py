@@ -13,18 +13,16 @@ from impact import config, db, i18n, i18n_catalog
 from impact.i18n import _
 from impact.web import auth, ui
 from impact.web import language as ui_i18n
-from tests.conftest import GOOD_ENGAGEMENT_FILES, load_fixture_files
+from tests.conftest import copy_database
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 ADMIN = auth.User("test-admin", "admin")
 
 
 @pytest.fixture(scope="module")
-def coalition_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The fixture coalition, built once for the module (pages only read it)."""
-    path = tmp_path_factory.mktemp("i18n") / "coalition.duckdb"
-    db.connection(path)
-    load_fixture_files(path, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
+def coalition_db(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One copy of the fixture coalition for the module (pages only read it)."""
+    path = copy_database(built_fixture_db, tmp_path_factory.mktemp("i18n") / "coalition.duckdb")
     yield path
     db.close(path)
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from impact import config, db, vocab
-from tests.conftest import GOOD_ENGAGEMENT_FILES, load_fixture_files
+from tests.conftest import copy_database
 
 QUERY_NAMES = sorted(path.stem for path in config.QUERIES_DIR.glob("*.sql"))
 IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -130,12 +130,11 @@ def final_columns(sql: str) -> list[str] | None:
 
 
 @pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The shared fixture files loaded once for this module (the queries only read)."""
-    path = tmp_path_factory.mktemp("queries") / "coalition.duckdb"
+def fixture_db(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One copy of the session's fixture database for this module (the queries only read)."""
+    path = copy_database(built_fixture_db, tmp_path_factory.mktemp("queries") / "coalition.duckdb")
     with pytest.MonkeyPatch.context() as env:
         env.delenv("IMPACT_KEY_FILE", raising=False)
-        load_fixture_files(path, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
         yield path
     db.close(path)
 

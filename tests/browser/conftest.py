@@ -1,8 +1,11 @@
 """Playwright in headless Chromium against real Streamlit servers on this machine.
 
-A server holds its database file for writing, so a test computes the numbers it expects
-*before* starting the server (or opens a copy). `start_server` gives a freshly started
-server, as the role-boundary tests need; Debian's chromium is used, never a download.
+A server holds its database file for writing, so the numbers a test expects come from another
+copy of the same database (`reference_db`), or are computed before the server starts.
+`reading_server` is one server per module, on its own copy of the session's fixture database,
+for tests that only read; `start_server` gives a freshly started server, for tests that write or
+that are about a fresh server. Tests wait on state (the script run over, a text or element
+drawn), never on a fixed sleep. Debian's chromium is used, never a download.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
-from impact import config, db
-from tests.conftest import GOOD_ENGAGEMENT_FILES, STAFF_PASSWORD, load_fixture_files
+from impact import config, db, users
+from tests.conftest import STAFF_PASSWORD, copy_database
 
 pytestmark = pytest.mark.browser
 
@@ -62,12 +65,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def launch(db_path: Path, log_dir: Path, env: dict[str, str] | None = None) -> Server:
-    """Start `streamlit run app.py` on a free loopback port and wait until it answers."""
+def launch(db_path: Path, log_dir: Path, env: dict[str, str | None] | None = None) -> Server:
+    """Start `streamlit run app.py` on a free loopback port and wait until it answers.
+
+    The server gets this process's environment, IMPACT_DB and `env` (where None unsets a variable).
+    """
     db.close(db_path)  # the server must be the only process holding the file
     port = _free_port()
     log = log_dir / f"streamlit-{port}.log"
-    full_env = {**os.environ, "IMPACT_DB": str(db_path), **(env or {})}
+    merged = {**os.environ, "IMPACT_DB": str(db_path), **(env or {})}
+    full_env = {name: value for name, value in merged.items() if value is not None}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -93,7 +100,7 @@ def launch(db_path: Path, log_dir: Path, env: dict[str, str] | None = None) -> S
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline:  # polls the health endpoint until it answers
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
         try:
@@ -101,7 +108,7 @@ def launch(db_path: Path, log_dir: Path, env: dict[str, str] | None = None) -> S
                 if answer.read() == b"ok":
                     return Server(url, db_path, process, log)
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"streamlit did not answer within 90 s:\n{log.read_text()}")
 
@@ -121,12 +128,76 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
         server.stop()
 
 
+_SESSION_FIXTURE_DB: list[Path] = []  # set by _session_fixture_db, read by build_fixture_db
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_fixture_db(built_fixture_db: Path) -> None:
+    """Lets the plain function build_fixture_db copy the session's fixture database."""
+    _SESSION_FIXTURE_DB[:] = [built_fixture_db]
+
+
 def build_fixture_db(path: Path) -> Path:
-    """Partners, events and the good engagements fixtures, loaded and then released."""
-    db.connection(path)
-    load_fixture_files(path, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
+    """Partners, events and the good engagements fixtures at `path`, released: a copy of the
+    session's fixture database (built once from the CSV files), with its pseudonymisation key."""
+    return copy_database(_SESSION_FIXTURE_DB[0], path)
+
+
+@dataclass
+class Staff:
+    """One local account per staff role (role -> account name) and the server settings that use them."""
+
+    names: dict[str, str]
+    env: dict[str, str | None]
+
+
+def staff_accounts(folder: Path) -> Staff:
+    """The accounts the `accounts` fixture makes (same names and password), in a users file under `folder`."""
+    store = users.UserStore(folder / "users.json")
+    rounds, users.BCRYPT_ROUNDS = users.BCRYPT_ROUNDS, 4  # quick hashes; same algorithm
+    try:
+        names = {role: f"test-{role}" for role in users.ACCOUNT_ROLES}
+        for role, name in names.items():
+            store.add(name, role, STAFF_PASSWORD)
+    finally:
+        users.BCRYPT_ROUNDS = rounds
+    env: dict[str, str | None] = {
+        "IMPACT_USERS_FILE": str(store.path),
+        "IMPACT_COOKIE_KEY_FILE": str(folder / "cookie.secret"),
+        "IMPACT_LOGIN_BASE_DELAY": "0",
+        "IMPACT_KEY_FILE": None,  # the key sits beside each copy of the database
+    }
+    return Staff(names, env)
+
+
+@pytest.fixture(scope="module")
+def staff(tmp_path_factory: pytest.TempPathFactory) -> Staff:
+    """Staff accounts for this module's reading server: `staff.names[role]` signs in with STAFF_PASSWORD."""
+    return staff_accounts(tmp_path_factory.mktemp("staff"))
+
+
+@pytest.fixture(scope="module")
+def reading_server(tmp_path_factory: pytest.TempPathFactory, staff: Staff) -> Iterator[Server]:
+    """One server for this module's tests that only read, on its own copy of the fixture database.
+
+    Tests share it, so none may change what it stores; each test still opens its pages in a
+    fresh browser context (the `page` fixture).
+    """
+    folder = tmp_path_factory.mktemp("reading_server")
+    server = launch(build_fixture_db(folder / "coalition.duckdb"), folder, staff.env)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Another copy of the fixture database, which this process reads for the numbers a page
+    should show (a running server holds its own copy); tests must not write to it."""
+    path = build_fixture_db(tmp_path_factory.mktemp("reference") / "coalition.duckdb")
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("IMPACT_KEY_FILE", raising=False)
+        yield path
     db.close(path)
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -147,15 +218,53 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+# The script run is over and the page is connected and drawn, with no "Running..." widget (the
+# attributes are Streamlit's own; its e2e suite waits on them). Before the first run the state
+# is "initial", so after a page load this waits for that page's run.
+APP_SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app !== null
+    && app.getAttribute("data-test-script-state") === "notRunning"
+    && app.getAttribute("data-test-connection-state") === "CONNECTED"
+    && document.querySelector("[data-testid='stMain']") !== null
+    && document.querySelector("[data-testid='stStatusWidget']") === null;
+}"""
+
+
 def wait_for_app(page: Page) -> None:
-    """Wait until Streamlit has finished running the page's script."""
-    page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"]')",
-        timeout=60_000,
-    )
-    page.wait_for_timeout(300)
+    """Wait until Streamlit has finished running the page's script (after a page load or a rerun
+    that has begun; after a click, also wait for what the click should show)."""
+    page.wait_for_function(APP_SETTLED, timeout=60_000)
+
+
+# Counts the script runs that start on this page from now on (the attribute turns "running").
+_COUNT_RUNS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__impactRunsStarted = 0;
+  window.__impactRunWatcher?.disconnect();
+  window.__impactRunWatcher = new MutationObserver(() => {
+    if (app.getAttribute("data-test-script-state") === "running") window.__impactRunsStarted += 1;
+  });
+  window.__impactRunWatcher.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
+
+
+def rerun_after(page: Page, action: Callable[[], object]) -> None:
+    """Do `action` (a click that reruns the script) and wait until the run it starts is over.
+
+    After a click the page still says "notRunning" until the server starts the run, so waiting
+    for "notRunning" alone could return before the click has done anything.
+    """
+    page.evaluate(_COUNT_RUNS)
+    action()
+    page.wait_for_function("() => window.__impactRunsStarted > 0", timeout=60_000)
+    wait_for_app(page)
+
+
+def wait_for_chart_text(chart: Locator, text: str) -> list[str]:
+    """Wait until plotly has drawn `text` in the chart's svg; every text the chart draws, stripped."""
+    chart.locator("svg text").filter(has_text=text).first.wait_for()
+    return [t.strip() for t in chart.locator("svg text").all_text_contents()]
 
 
 def sign_in(page: Page, base_url: str, name: str, password: str = STAFF_PASSWORD) -> None:

@@ -1,5 +1,7 @@
 """The four dashboards in a real browser: each opened by its URL with filters in the query
-string shows the filtered numbers (computed from the database before the server starts)."""
+string shows the filtered numbers (computed from another copy of the server's database).
+
+The tests only read, so they share one server (`reading_server`), each in a fresh browser context."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from impact import db
-from tests.browser.conftest import build_fixture_db, sign_in, wait_for_app
+from tests.browser.conftest import Server, Staff, sign_in, wait_for_app, wait_for_chart_text
 
 
 def count(path: Path, statement: str, params: list | None = None) -> int:
@@ -33,14 +35,13 @@ def open_dashboard(page: Page, url: str) -> None:
 
 
 def test_overview_opened_by_a_link_counts_only_the_linked_partners(
-    tmp_path: Path, start_server, page: Page, accounts
+    reading_server: Server, reference_db: Path, page: Page, staff: Staff
 ) -> None:
     """/overview?period=all-time&partners=HYC&partners=CLA shows their unique people and keeps the link."""
-    path = build_fixture_db(tmp_path / "coalition.duckdb")
+    path = reference_db
     people = count(path, "select count(distinct participant_key) from engagements where partner_id in ('HYC', 'CLA')")
-    db.close(path)
-    server = start_server(path)
-    sign_in(page, server.url, accounts["director"])
+    server = reading_server
+    sign_in(page, server.url, staff.names["director"])
     open_dashboard(page, server.url + "/overview?period=all-time&partners=HYC&partners=CLA")
     assert metric(page, "Unique people reached") == f"{people:,}"
     sidebar = page.locator("[data-testid='stSidebar']")
@@ -50,16 +51,15 @@ def test_overview_opened_by_a_link_counts_only_the_linked_partners(
 
 
 def test_reach_opened_by_a_link_counts_one_language_in_one_year(
-    tmp_path: Path, start_server, page: Page, accounts
+    reading_server: Server, reference_db: Path, page: Page, staff: Staff
 ) -> None:
     """/reach?period=last-year&languages=Spanish shows 2023's Spanish-speaking people and contacts."""
-    path = build_fixture_db(tmp_path / "coalition.duckdb")
+    path = reference_db
     where = "language = 'Spanish' and engaged_on between '2023-01-01' and '2023-12-31'"
     people = count(path, f"select count(distinct participant_key) from engagements where {where}")
     contacts = count(path, f"select count(*) from engagements where {where}")
-    db.close(path)
-    server = start_server(path)
-    sign_in(page, server.url, accounts["director"])
+    server = reading_server
+    sign_in(page, server.url, staff.names["director"])
     open_dashboard(page, server.url + "/reach?period=last-year&languages=Spanish")
     assert metric(page, "Unique people reached") == f"{people:,}"
     assert metric(page, "Total contacts") == f"{contacts:,}"
@@ -68,10 +68,10 @@ def test_reach_opened_by_a_link_counts_one_language_in_one_year(
 
 
 def test_languages_opened_by_a_link_gives_the_share_not_in_english_for_a_neighborhood(
-    tmp_path: Path, start_server, page: Page, accounts
+    reading_server: Server, reference_db: Path, page: Page, staff: Staff
 ) -> None:
     """/languages?period=all-time&neighborhoods=Chinatown shows that neighborhood's share not in English."""
-    path = build_fixture_db(tmp_path / "coalition.duckdb")
+    path = reference_db
     total = count(path, "select count(*) from engagements where neighborhood = 'Chinatown'")
     english = count(path, "select count(*) from engagements where neighborhood = 'Chinatown' and language = 'English'")
     spanish = count(
@@ -79,29 +79,26 @@ def test_languages_opened_by_a_link_gives_the_share_not_in_english_for_a_neighbo
         "select count(distinct participant_key) from engagements where neighborhood = 'Chinatown'"
         " and language = 'Spanish'",
     )
-    db.close(path)
-    server = start_server(path)
-    sign_in(page, server.url, accounts["director"])
+    server = reading_server
+    sign_in(page, server.url, staff.names["director"])
     open_dashboard(page, server.url + "/languages?period=all-time&neighborhoods=Chinatown")
     assert metric(page, "Contacts not in English") == f"{(total - english) / total:.1%}"
-    page.locator(".js-plotly-plot").first.wait_for()
     people_chart = page.locator(".js-plotly-plot").filter(has_text="Unique people by language")
-    texts = [t.strip() for t in people_chart.locator("text").all_text_contents()]
+    texts = wait_for_chart_text(people_chart, "Spanish")  # plotly draws its text after the page's run
     assert "Spanish" in texts and f"{spanish:,}" in texts  # the bar's label and the number beside it
 
 
 def test_partners_opened_by_a_link_shows_one_partners_events_and_downloads_its_freshness(
-    tmp_path: Path, start_server, page: Page, accounts
+    reading_server: Server, reference_db: Path, page: Page, staff: Staff
 ) -> None:
     """/partners?period=all-time&partners=SSE counts its events; the freshness CSV holds only its row."""
-    path = build_fixture_db(tmp_path / "coalition.duckdb")
+    path = reference_db
     events = count(
         path,
         "select count(*) from events where host_partner_id = 'SSE' or list_contains(co_host_partner_ids, 'SSE')",
     )
-    db.close(path)
-    server = start_server(path)
-    sign_in(page, server.url, accounts["director"])
+    server = reading_server
+    sign_in(page, server.url, staff.names["director"])
     open_dashboard(page, server.url + "/partners?period=all-time&partners=SSE")
     assert metric(page, "Events held") == f"{events:,}"
     with page.expect_download() as download:
@@ -113,10 +110,10 @@ def test_partners_opened_by_a_link_shows_one_partners_events_and_downloads_its_f
 
 
 def test_filters_follow_the_reader_through_the_sidebar_links(
-    tmp_path: Path, start_server, page: Page, accounts
+    reading_server: Server, reference_db: Path, page: Page, staff: Staff
 ) -> None:
     """A partner chosen on the overview is still chosen, and in the URL, on the reach page."""
-    path = build_fixture_db(tmp_path / "coalition.duckdb")
+    path = reference_db
     last = count(path, "select max(engaged_on) from engagements")
     people = count(
         path,
@@ -124,12 +121,12 @@ def test_filters_follow_the_reader_through_the_sidebar_links(
         " and engaged_on between ? and ?",
         [date.fromordinal(last.toordinal() - 364), last],
     )
-    db.close(path)
-    server = start_server(path)
-    sign_in(page, server.url, accounts["director"])
+    server = reading_server
+    sign_in(page, server.url, staff.names["director"])
     open_dashboard(page, server.url + "/overview?partners=RBA")
     page.locator("[data-testid='stSidebar']").get_by_role("link", name="Outreach reach").click()
     page.wait_for_url("**/reach**")
+    page.locator("[data-testid='stMain'] h1").filter(has_text="Outreach reach").wait_for()  # the reach page's run
     wait_for_app(page)
     assert metric(page, "Unique people reached") == f"{people:,}"
     page.wait_for_function("() => window.location.search.includes('partners=RBA')")

@@ -21,7 +21,7 @@ from playwright.sync_api import Page
 
 from impact import charts, i18n
 from impact.i18n import _
-from tests.browser.conftest import build_fixture_db, wait_for_app
+from tests.browser.conftest import Server, wait_for_app
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 NO_FONT_HAS_IT = "\U0010fffd"
@@ -78,10 +78,11 @@ def assert_glyphs_render(page: Page, selector: str) -> str:
     return text
 
 
-def test_impact_page_in_traditional_chinese_shows_chinese_glyphs(tmp_path: Path, start_server, page: Page) -> None:
+def test_impact_page_in_traditional_chinese_shows_chinese_glyphs(
+    tmp_path: Path, reading_server: Server, page: Page
+) -> None:
     """/impact?lang=zh-Hant: sidebar, switcher and title are drawn in Chinese glyphs, in Traditional forms."""
-    server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
-    page.goto(server.url + "/impact?lang=zh-Hant")
+    page.goto(reading_server.url + "/impact?lang=zh-Hant")
     wait_for_app(page)
     page.wait_for_function(SETTLED_IN_CHINESE, timeout=60_000)
     page.screenshot(path=tmp_path / "impact-zh-Hant.png", full_page=True)  # kept for a person to look at
@@ -108,20 +109,19 @@ def fonts_drawing(page: Page, selector: str) -> set[str]:
     return {font["familyName"] for font in fonts}
 
 
-def test_the_language_switcher_reloads_the_page_in_the_chosen_language(
-    tmp_path: Path, start_server, page: Page
-) -> None:
+def test_the_language_switcher_reloads_the_page_in_the_chosen_language(reading_server: Server, page: Page) -> None:
     """Choosing Español in the sidebar puts lang=es in the URL and the navigation in Spanish."""
-    server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
-    page.goto(server.url + "/impact")  # the browser context is en-US
+    page.goto(reading_server.url + "/impact")  # the browser context is en-US
     wait_for_app(page)
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()
     page.get_by_role("option", name="Español").click()
     page.wait_for_url(re.compile(r"lang=es"))
-    wait_for_app(page)
     with i18n.using("es"):
         impact_title = _("Impact")
-    assert page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").filter(has_text=impact_title).count()
+    spanish_link = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").filter(has_text=impact_title)
+    spanish_link.first.wait_for()  # the rerun in Spanish has drawn the navigation
+    wait_for_app(page)
+    assert spanish_link.count()
 
 
 def chart_png(page: Page, figure_json: str) -> Image.Image:

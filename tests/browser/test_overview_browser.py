@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from playwright.sync_api import Page
+
 from impact import db
-from tests.browser.conftest import build_fixture_db, sign_in, wait_for_app
+from tests.browser.conftest import Server, Staff, sign_in, wait_for_app
 
 
-def test_overview_shows_kpis_and_monthly_chart_in_a_browser(tmp_path: Path, start_server, page, accounts) -> None:
+def test_overview_shows_kpis_and_monthly_chart_in_a_browser(
+    reading_server: Server, reference_db: Path, page: Page, staff: Staff
+) -> None:
     """Opening the app shows the unique-people count an independent SQL count gives, and the chart."""
-    path = build_fixture_db(tmp_path / "coalition.duckdb")
-    cur = db.cursor(path)
+    cur = db.cursor(reference_db)
     last = cur.execute(
         "select max(d) from (select engaged_on as d from engagements union all select event_date from events)"
     ).fetchone()[0]
@@ -21,9 +24,8 @@ def test_overview_shows_kpis_and_monthly_chart_in_a_browser(tmp_path: Path, star
         {"s": last - timedelta(days=364), "e": last},
     ).fetchone()[0]
     cur.close()
-    server = start_server(path)
-    sign_in(page, server.url, accounts["director"])
-    page.goto(server.url + "/")
+    sign_in(page, reading_server.url, staff.names["director"])
+    page.goto(reading_server.url + "/")
     wait_for_app(page)
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Unique people reached")
     metric.wait_for()

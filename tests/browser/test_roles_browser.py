@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page
 
 from impact import users
 from impact.web import ui
-from tests.browser.conftest import Server, build_fixture_db, launch, sign_in, wait_for_app
+from tests.browser.conftest import Server, build_fixture_db, launch, rerun_after, sign_in, wait_for_app
 from tests.conftest import STAFF_PASSWORD
 
 ROLES = ("public", "analyst", "director", "admin")
@@ -63,7 +63,6 @@ def _open(page: Page, url: str) -> str:
         " && !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=60_000,
     )
-    page.wait_for_timeout(300)
     return page.locator("[data-testid='stMain']").inner_text()
 
 
@@ -156,17 +155,15 @@ def test_repeated_wrong_passwords_lock_the_account(server: Server, fresh: Page) 
     """Three failures (this server's setting) lock the analyst out, even with the right password."""
     fresh.goto(server.url + "/signin")
     wait_for_app(fresh)
+    sign_in_button = fresh.get_by_role("button", name="Sign in", exact=True)
     for attempt in range(3):
         fresh.get_by_role("textbox", name="Account name").fill(ACCOUNTS["analyst"])
         fresh.get_by_role("textbox", name="Password").fill(f"wrong password {attempt}")
-        fresh.get_by_role("button", name="Sign in", exact=True).click()
+        rerun_after(fresh, sign_in_button.click)
         fresh.locator("[data-testid='stAlert']").first.wait_for()
-        wait_for_app(fresh)
     assert "locked until" in fresh.locator("[data-testid='stAlert']").first.inner_text()
     fresh.get_by_role("textbox", name="Account name").fill(ACCOUNTS["analyst"])
     fresh.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
-    fresh.get_by_role("button", name="Sign in", exact=True).click()
-    wait_for_app(fresh)
-    fresh.wait_for_timeout(500)
+    rerun_after(fresh, sign_in_button.click)
     assert "locked until" in fresh.locator("[data-testid='stAlert']").first.inner_text()
     assert fresh.get_by_text(f"Signed in as {ACCOUNTS['analyst']}").count() == 0

@@ -18,16 +18,20 @@ def _fresh(browser: Browser) -> Page:
     return page
 
 
-def _main_text(page: Page, url: str) -> str:
+def _main_text(page: Page, url: str, shows: str | None = None) -> str:
+    """The main area's text once the page's run is over (and, if given, the text `shows` is drawn)."""
     page.goto(url)
     wait_for_app(page)
     page.locator("[data-testid='stMain'] h1").first.wait_for()
-    page.wait_for_timeout(500)
+    if shows is not None:
+        page.locator("[data-testid='stMain']").get_by_text(shows).first.wait_for()
+    wait_for_app(page)
     return page.locator("[data-testid='stMain']").inner_text()
 
 
 def _headline(page: Page, label: str, index: int) -> str:
     metric = page.locator("[data-testid='stMetric']").filter(has_text=label).nth(index)
+    metric.wait_for()
     return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
@@ -82,17 +86,19 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
 
     # A funder opens it in a fresh browser: exactly one partner and 2024.
     funder = _fresh(browser)
-    text = _main_text(funder, url)
+    text = _main_text(funder, url, shows="Prepared for Harbor Fund.")
     assert "Prepared for Harbor Fund. Partners: Harbor Youth Center. Period: Jan 1, 2024 to Dec 28, 2024." in text
     assert _headline(funder, "Unique people reached", 1) == f"{scoped_people:,}"
 
     # Editing the URL cannot widen it: extra parameters are ignored, a changed token opens nothing.
-    text = _main_text(funder, url + "&partners=HYC,CLA,SSE,VVF,TSN,RBA&start=2015-01-01&end=2030-12-31")
+    text = _main_text(
+        funder, url + "&partners=HYC,CLA,SSE,VVF,TSN,RBA&start=2015-01-01&end=2030-12-31", shows="Prepared for"
+    )
     assert _headline(funder, "Unique people reached", 1) == f"{scoped_people:,}"
     token = url.split("share=")[1]
-    text = _main_text(funder, url.replace(token, token[:-1] + ("A" if token[-1] != "A" else "B")))
+    text = _main_text(funder, url.replace(token, token[:-1] + ("A" if token[-1] != "A" else "B")), shows="not valid")
     assert "not valid" in text and _data_elements(funder) == 0
-    text = _main_text(funder, server.url + "/impact?share=")
+    text = _main_text(funder, server.url + "/impact?share=", shows="not valid")
     assert "not valid" in text and _data_elements(funder) == 0
 
     # The director sees it listed, opened, and revokes it.
@@ -100,15 +106,16 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
     listing = page.locator("[data-testid='stDataFrame']").first
     listing.wait_for()
     page.get_by_role("button", name="Revoke now").click()
-    page.wait_for_timeout(1000)
+    # the page's rerun after the revocation lists the link as revoked (in the table's accessible cells)
+    listing.locator("td").filter(has_text="Revoked").first.wait_for(state="attached")
     wait_for_app(page)
     funder_again = _fresh(browser)
-    text = _main_text(funder_again, url)
+    text = _main_text(funder_again, url, shows="no longer active")
     assert "no longer active" in text and _data_elements(funder_again) == 0
     assert "Harbor Fund" not in text
 
     # A link past its expiry date opens nothing either.
-    text = _main_text(funder_again, f"{server.url}/impact?share={expired_token}")
+    text = _main_text(funder_again, f"{server.url}/impact?share={expired_token}", shows="has expired")
     assert "has expired" in text and _data_elements(funder_again) == 0
     funder.context.close()
     funder_again.context.close()

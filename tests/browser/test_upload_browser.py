@@ -44,8 +44,17 @@ def overview_kpis(page: Page, base_url: str) -> dict[str, str]:
     return shown
 
 
+# Every st.dataframe shown (not one in a closed expander) has drawn its accessible table, which
+# holds the text the canvas draws; right after a run it may not have yet.
+TABLES_DRAWN = """() => {
+  const shown = [...document.querySelectorAll("[data-testid='stDataFrame']")].filter((t) => t.offsetHeight > 0);
+  return shown.length > 0 && shown.every((table) => table.querySelector("td") !== null);
+}"""
+
+
 def cell_texts(page: Page) -> list[str]:
-    """Every cell of every st.dataframe (their accessible tables hold the text the canvas draws)."""
+    """Every cell of every st.dataframe, once each one shown has drawn its cells."""
+    page.wait_for_function(TABLES_DRAWN)
     return page.locator("[data-testid='stDataFrame'] td").all_text_contents()
 
 

@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 
 from impact import vocab
 
-KINDS = ("partners", "events", "engagements")  # also the dependency (load) order
+# Also the dependency (load) order. New kinds go at the end, so that the first three keep their order,
+# their recognition and their messages (a file that was valid stays valid).
+KINDS = ("partners", "events", "engagements", "targets", "milestones", "surveys")
+FIRST_KINDS = KINDS[:3]  # the contract's first version: recognised first (columns.detect_kind)
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # id | text | date | category | open | list | open_list | ref_list | integer | person
+    type: str  # id | text | date | category | open | list | open_list | ref_list | integer | person | yes_no | scale
     required: bool = False
     aliases: tuple[str, ...] = ()
     rule: str = ""
@@ -128,7 +131,141 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
         Column("service_type", "text", False, ("service", "服務類型", "服务类型")),
     ),
+    # What the coalition set out to do: a number per metric, period and partner (or the whole coalition).
+    "targets": (
+        Column(
+            "metric",
+            "category",
+            True,
+            ("measure", "indicator", "kpi", "指標", "指标"),
+            choices=vocab.TARGET_METRICS,
+        ),
+        Column(
+            "period_start",
+            "date",
+            True,
+            ("start", "from", "start date", "開始", "开始", "開始日期", "开始日期"),
+        ),
+        Column(
+            "period_end",
+            "date",
+            True,
+            ("end", "to", "end date", "結束", "结束", "結束日期", "结束日期"),
+            "not before period_start",
+        ),
+        Column("target", "integer", True, ("goal", "target value", "目標", "目标"), "whole number, 0 or more"),
+        Column(
+            "partner_id",
+            "ref",
+            False,
+            ("partner", "organization", "organisation", "機構編號", "机构编号"),
+            "a known partner; empty for the whole coalition",
+        ),
+        Column("label", "text", False, ("name", "grant", "名稱", "名称")),
+    ),
+    # Moments that explain a chart: a policy passed, a crisis, a campaign, a meeting with officials.
+    "milestones": (
+        Column(
+            "milestone_id",
+            "id",
+            True,
+            ("id", "milestone id", "里程碑編號", "里程碑编号"),
+            "unique across the coalition",
+        ),
+        Column("date", "date", True, ("milestone date", "日期")),
+        Column("title", "text", True, ("name", "標題", "标题")),
+        Column("kind", "category", True, ("type", "類型", "类型"), choices=vocab.MILESTONE_KINDS),
+        Column(
+            "partner_ids",
+            "ref_list",
+            False,
+            ("partners", "partner ids", "合作機構", "合作机构"),
+            "known partners",
+        ),
+        Column("description", "text", False, ("notes", "details", "描述", "說明", "说明", "備註", "备注")),
+        Column("public", "yes_no", False, ("is public", "公開", "公开"), "empty means no"),
+    ),
+    # The community's voice: one row per survey response.
+    "surveys": (
+        Column(
+            "response_id",
+            "id",
+            True,
+            ("response id", "survey id", "回應編號", "回应编号", "問卷編號", "问卷编号"),
+            "unique across the coalition",
+        ),
+        Column(
+            "responded_on",
+            "date",
+            True,
+            ("date", "response date", "日期", "回應日期", "回应日期"),
+            "not after today",
+        ),
+        Column(
+            "partner_id",
+            "ref",
+            True,
+            ("partner", "organization", "organisation", "agency", "機構編號", "机构编号"),
+            "a known partner",
+        ),
+        Column("language", "open", False, ("language spoken", "preferred language", "語言", "语言")),
+        Column(
+            "participant_id",
+            "person",
+            False,
+            ("client id", "person id", "participant", "參加者編號", "参加者编号"),
+            "pseudonymised at ingest",
+        ),
+        Column("event_id", "ref", False, ("event", "event id", "活動編號", "活动编号"), "a known event"),
+        Column("neighborhood", "open", False, ("district", "area", "neighbourhood", "社區", "社区")),
+        Column(
+            "age_group",
+            "category",
+            False,
+            ("age", "age range", "年齡組", "年龄组"),
+            choices=vocab.AGE_GROUPS,
+        ),
+        Column(
+            "felt_safer",
+            "scale",
+            False,
+            ("feel safer", "safer", "感到更安全"),
+            "1 (not at all) to 5 (very much)",
+        ),
+        Column(
+            "knows_where_to_get_help",
+            "yes_no",
+            False,
+            ("knows where to get help", "know where to get help", "知道去哪裡求助", "知道去哪里求助"),
+        ),
+        Column(
+            "trusts_organization",
+            "scale",
+            False,
+            ("trust", "trusts organisation", "trust in organization", "信任機構", "信任机构"),
+            "1 (not at all) to 5 (very much)",
+        ),
+        Column(
+            "satisfied",
+            "scale",
+            False,
+            ("satisfaction", "滿意", "满意", "滿意度", "满意度"),
+            "1 (not at all) to 5 (very much)",
+        ),
+        Column("would_recommend", "yes_no", False, ("recommend", "會推薦", "会推荐", "推薦", "推荐")),
+        Column("comment", "text", False, ("comments", "feedback", "意見", "意见", "留言")),
+    ),
 }
+
+# A survey response's answers: a file needs at least one of these columns, a row at least one answer.
+SURVEY_ANSWERS = (
+    "felt_safer",
+    "knows_where_to_get_help",
+    "trusts_organization",
+    "satisfied",
+    "would_recommend",
+    "comment",
+)
 
 # Which vocabulary normalises which column (closed lists reject, open lists warn).
 LOOKUPS = {
@@ -138,6 +275,8 @@ LOOKUPS = {
     "language": vocab.LANGUAGE_LOOKUP,
     "languages": vocab.LANGUAGE_LOOKUP,
     "neighborhood": vocab.NEIGHBORHOOD_LOOKUP,
+    "metric": vocab.TARGET_METRIC_LOOKUP,
+    "kind": vocab.MILESTONE_KIND_LOOKUP,
 }
 
 NULL_MARKERS = frozenset({"", "na", "n/a", "null", "-"})

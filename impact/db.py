@@ -67,10 +67,57 @@ def connection(path: Path | str | None = None) -> Connection:
                 if "lock" in str(exc).lower():
                     raise DatabaseBusy(key, str(exc)) from None
                 raise
+            _allow_every_kind(conn)
             conn.execute(_SCHEMA.read_text(encoding="utf-8"))
             _connections[key] = conn
             _write_locks[key] = threading.Lock()
         return conn
+
+
+def _allow_every_kind(conn: Connection) -> None:
+    """Rebuild, once, a database made when `batches` allowed only partners, events and engagements.
+
+    DuckDB cannot change a CHECK constraint, and `batches` cannot be replaced while tables refer
+    to it: so `batches` and every table that refers to it (directly or through another) are copied,
+    dropped, made again by the schema and filled from their copies, in one transaction. A database
+    that allows every kind already (or holds no `batches` yet) is left as it is.
+    """
+    found = conn.execute(
+        "select sql from duckdb_tables() where schema_name = 'main' and table_name = 'batches'"
+    ).fetchone()
+    if found is None or "'targets'" in found[0]:
+        return
+    references = conn.execute(
+        """select table_name, referenced_table from duckdb_constraints()
+        where schema_name = 'main' and constraint_type = 'FOREIGN KEY'"""
+    ).fetchall()
+    tables = ["batches"]  # parents before the tables that refer to them
+    while True:
+        more = [child for child, parent in references if parent in tables and child not in tables]
+        if not more:
+            break
+        tables += list(dict.fromkeys(more))
+    tables.sort(key=lambda t: _depth(t, references))
+    conn.begin()
+    try:
+        for table in tables:
+            conn.execute(f"create table upgrade_copy_{table} as select * from {table}")
+        for table in reversed(tables):
+            conn.execute(f"drop table {table}")
+        conn.execute(_SCHEMA.read_text(encoding="utf-8"))
+        for table in tables:
+            conn.execute(f"insert into {table} by name select * from upgrade_copy_{table}")
+            conn.execute(f"drop table upgrade_copy_{table}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def _depth(table: str, references: list[tuple[str, str]]) -> int:
+    """How many tables stand above `table` on its longest chain of references (batches: 0)."""
+    parents = [parent for child, parent in references if child == table and parent != table]
+    return 1 + max((_depth(parent, references) for parent in parents), default=-1)
 
 
 def cursor(path: Path | str | None = None) -> Connection:

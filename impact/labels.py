@@ -114,6 +114,29 @@ AGE_GROUP = {
     "65+": NP_("age_group", "65 and over"),
 }
 
+# What a target measures: the KPI cards' words (metrics.KPIS), and the surveys' responses.
+METRIC = {
+    "unique_people": NP_("metric", "Unique people reached"),
+    "contacts": NP_("metric", "Total contacts"),
+    "events": NP_("metric", "Events held"),
+    "event_attendance": NP_("metric", "Event attendance"),
+    "languages_served": NP_("metric", "Languages served"),
+    "neighborhoods_reached": NP_("metric", "Neighborhoods reached"),
+    "active_partners": NP_("metric", "Active partners"),
+    "officials_meetings": NP_("metric", "Meetings with officials"),
+    "survey_responses": NP_("metric", "Survey responses"),
+}
+
+MILESTONE_KIND = {
+    "policy": NP_("milestone_kind", "Policy"),
+    "crisis": NP_("milestone_kind", "Crisis"),
+    "campaign": NP_("milestone_kind", "Campaign"),
+    "meeting_with_officials": NP_("milestone_kind", "Meeting with officials"),
+    "media": NP_("milestone_kind", "Media"),
+    "funding": NP_("milestone_kind", "Funding"),
+    "other": NP_("milestone_kind", "Other"),
+}
+
 # kind -> (canonical values in the contract's order, their English labels)
 KINDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "language": (vocab.LANGUAGES, LANGUAGE),
@@ -121,6 +144,8 @@ KINDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "event_type": (vocab.EVENT_TYPES, EVENT_TYPE),
     "channel": (vocab.CHANNELS, CHANNEL),
     "age_group": (vocab.AGE_GROUPS, AGE_GROUP),
+    "metric": (vocab.TARGET_METRICS, METRIC),
+    "milestone_kind": (vocab.MILESTONE_KINDS, MILESTONE_KIND),
 }
 
 

@@ -6,7 +6,7 @@ create sequence if not exists batch_id_seq start 1;
 
 create table if not exists batches (
     batch_id integer primary key default nextval('batch_id_seq'),
-    kind varchar not null check (kind in ('partners', 'events', 'engagements')),
+    kind varchar not null check (kind in ('partners', 'events', 'engagements', 'targets', 'milestones', 'surveys')),
     file_name varchar not null,
     sha256 varchar not null check (length(sha256) = 64),
     row_count integer not null check (row_count >= 0),
@@ -74,6 +74,65 @@ create table if not exists engagements (
     service_type varchar,
     batch_id integer not null references batches (batch_id),
     primary key (partner_id, engagement_id)
+);
+
+-- Targets: what the coalition set out to do, per metric, period and partner (null: the whole
+-- coalition). A save on the Goals page loads the whole new set as one batch and marks the rows it
+-- replaces with that batch (`superseded_by`) instead of deleting them, so undoing the save brings
+-- them back. A metric, partner and period may be stored more than once, but only once among the
+-- current rows (superseded_by is null): the ingest engine checks that, a key cannot.
+create table if not exists targets (
+    metric varchar not null check (metric in (
+        'unique_people', 'contacts', 'events', 'event_attendance', 'languages_served',
+        'neighborhoods_reached', 'active_partners', 'officials_meetings', 'survey_responses'
+    )),
+    period_start date not null,
+    period_end date not null,
+    target integer not null check (target >= 0),
+    partner_id varchar references partners (partner_id),
+    label varchar,
+    batch_id integer not null references batches (batch_id),
+    superseded_by integer,  -- the batch that replaced this row; null while it is current
+    check (period_end >= period_start)
+);
+
+-- Milestones: moments that explain a chart. Only those marked public ever reach the public page,
+-- and of those only the date and the title.
+create table if not exists milestones (
+    milestone_id varchar primary key,
+    date date not null,
+    title varchar not null,
+    kind varchar not null check (kind in (
+        'policy', 'crisis', 'campaign', 'meeting_with_officials', 'media', 'funding', 'other'
+    )),
+    partner_ids varchar[],
+    description varchar,
+    public boolean not null default false,
+    batch_id integer not null references batches (batch_id)
+);
+
+-- Survey responses: the community's own voice, one row per response. The comment is free text
+-- shown to staff only. participant_key as in engagements (the raw id is never stored).
+create table if not exists surveys (
+    response_id varchar primary key,
+    responded_on date not null,
+    partner_id varchar not null references partners (partner_id),
+    language varchar,
+    participant_key ubigint,
+    event_id varchar references events (event_id),
+    neighborhood varchar,
+    age_group varchar check (age_group in ('0-17', '18-24', '25-44', '45-64', '65+')),
+    felt_safer tinyint check (felt_safer between 1 and 5),
+    knows_where_to_get_help boolean,
+    trusts_organization tinyint check (trusts_organization between 1 and 5),
+    satisfied tinyint check (satisfied between 1 and 5),
+    would_recommend boolean,
+    comment varchar,
+    batch_id integer not null references batches (batch_id),
+    check (
+        felt_safer is not null or knows_where_to_get_help is not null or trusts_organization is not null
+        or satisfied is not null or would_recommend is not null or comment is not null
+    )
 );
 
 -- Share links: a director's scoped, expiring view of the public impact page for a funder.
@@ -188,6 +247,18 @@ create or replace macro partner_events(
     select ep.*
     from event_partners(start_date, end_date, partners, languages, neighborhoods) as ep
     where partners is null or list_contains(partners, ep.partner_id);
+
+-- Survey responses in the period given to a chosen partner, in a chosen language, in a chosen
+-- neighborhood (a response without a language or neighborhood is left out once that filter is set).
+create or replace macro surveys_in_scope(
+    start_date date, end_date date, partners varchar[], languages varchar[], neighborhoods varchar[]
+) as table
+    select s.*
+    from surveys as s
+    where s.responded_on between start_date and end_date
+        and (partners is null or list_contains(partners, s.partner_id))
+        and (languages is null or list_contains(languages, s.language))
+        and (neighborhoods is null or list_contains(neighborhoods, s.neighborhood));
 
 -- The first day of each calendar month the period touches (a chart's x axis: months without
 -- activity show as zero, not as a gap).

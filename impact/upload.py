@@ -31,7 +31,14 @@ class NotAllowed(PermissionError):
 
 
 def kind_label(kind: str) -> str:
-    return {"partners": _("Partners"), "events": _("Events"), "engagements": _("Engagements (contacts)")}[kind]
+    return {
+        "partners": _("Partners"),
+        "events": _("Events"),
+        "engagements": _("Engagements (contacts)"),
+        "targets": _("Targets"),
+        "milestones": _("Milestones"),
+        "surveys": _("Survey responses"),
+    }[kind]
 
 
 # The contract's columns as people read them in a table header (the data dictionary and the
@@ -60,9 +67,30 @@ COLUMN_LABELS = {
     "age_group": N_("Age group"),
     "channel": N_("Channel"),
     "service_type": N_("Service type"),
+    "metric": N_("Metric"),
+    "period_start": N_("Period start"),
+    "period_end": N_("Period end"),
+    "target": N_("Target"),
+    "label": N_("Label"),
+    "milestone_id": N_("Milestone ID"),
+    "date": N_("Date"),
+    "kind": N_("Kind"),
+    "partner_ids": N_("Partners"),
+    "description": N_("Description"),
+    "public": N_("On the public page"),
+    "response_id": N_("Response ID"),
+    "responded_on": N_("Response date"),
+    "felt_safer": N_("Felt safer"),
+    "knows_where_to_get_help": N_("Knows where to get help"),
+    "trusts_organization": N_("Trusts the organization"),
+    "satisfied": N_("Satisfied"),
+    "would_recommend": N_("Would recommend"),
+    "comment": N_("Comment"),
 }
 # Which category labels (impact.labels) a contract column's values take.
 LABEL_KINDS = {
+    "metric": "metric",
+    "kind": "milestone_kind",
     "event_type": "event_type",
     "channel": "channel",
     "age_group": "age_group",
@@ -168,6 +196,78 @@ EXAMPLES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
             "service_type": "wellness check",
         },
     ),
+    "targets": (
+        {
+            "metric": "unique_people",
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+            "target": "5000",
+            "partner_id": "",
+            "label": "City grant 2024",
+        },
+        {
+            "metric": "officials_meetings",
+            "period_start": "2024-01-01",
+            "period_end": "2024-06-30",
+            "target": "6",
+            "partner_id": "SSE",
+            "label": "",
+        },
+    ),
+    "milestones": (
+        {
+            "milestone_id": "MS-2024-01",
+            "date": "2024-03-19",
+            "title": "Board of Supervisors funds language access in 911 calls",
+            "kind": "policy",
+            "partner_ids": "CLA; SSE",
+            "description": "After testimony by twelve elders at the budget hearing",
+            "public": "yes",
+        },
+        {
+            "milestone_id": "MS-2024-02",
+            "date": "2024-04-18",
+            "title": "Walk audit with the District 4 supervisor",
+            "kind": "meeting_with_officials",
+            "partner_ids": "SSE",
+            "description": "",
+            "public": "no",
+        },
+    ),
+    "surveys": (
+        {
+            "response_id": "S-0001",
+            "responded_on": "2024-03-09",
+            "partner_id": "CLA",
+            "language": "Cantonese",
+            "participant_id": "P-10001",
+            "event_id": "EV-2024-001",
+            "neighborhood": "Chinatown",
+            "age_group": "65+",
+            "felt_safer": "4",
+            "knows_where_to_get_help": "yes",
+            "trusts_organization": "5",
+            "satisfied": "5",
+            "would_recommend": "yes",
+            "comment": "The lawyer explained everything in Cantonese.",
+        },
+        {
+            "response_id": "S-0002",
+            "responded_on": "2024-03-12",
+            "partner_id": "SSE",
+            "language": "Mandarin",
+            "participant_id": "",
+            "event_id": "",
+            "neighborhood": "Sunset/Parkside",
+            "age_group": "45-64",
+            "felt_safer": "3",
+            "knows_where_to_get_help": "no",
+            "trusts_organization": "4",
+            "satisfied": "",
+            "would_recommend": "yes",
+            "comment": "",
+        },
+    ),
 }
 
 
@@ -229,6 +329,8 @@ _VOCABULARIES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "language": (vocab.LANGUAGES, vocab.LANGUAGE_ALIASES),
     "languages": (vocab.LANGUAGES, vocab.LANGUAGE_ALIASES),
     "neighborhood": (vocab.NEIGHBORHOODS, vocab.NEIGHBORHOOD_ALIASES),
+    "metric": (vocab.TARGET_METRICS, vocab.TARGET_METRIC_ALIASES),
+    "kind": (vocab.MILESTONE_KINDS, vocab.MILESTONE_KIND_ALIASES),
 }
 
 
@@ -247,6 +349,8 @@ def _type_text(kind: str, col: contract.Column) -> str:
         "ref_list": _("list of partner ids, separated by ;"),
         "integer": _("whole number"),
         "person": _("text (pseudonymised when loaded)"),
+        "yes_no": _("yes or no"),
+        "scale": _("whole number from 1 to 5"),
     }[col.type]
 
 
@@ -255,6 +359,7 @@ def _rules_text(kind: str, col: contract.Column) -> str:
         "date": _("YYYY-MM-DD, YYYY/M/D or M/D/YYYY; a real calendar date"),
         "integer": _("0 or more; 1,234 and 12.0 are read as whole numbers"),
         "person": _("the raw id is never stored, only a keyed hash of it"),
+        "yes_no": _("yes, no, y, n, true, false, 1, 0, 是, 否 or sí"),
     }
     contract_rules = {
         "unique; 1-32 letters, digits, _ or -": _("unique; 1-32 letters, digits, _ or -"),
@@ -266,6 +371,11 @@ def _rules_text(kind: str, col: contract.Column) -> str:
         "whole number, 0 or more": _("whole number, 0 or more"),
         "pseudonymised at ingest": _("pseudonymised when loaded"),
         "not after today": _("not after today"),
+        "not before period_start": _("not before period_start"),
+        "a known partner; empty for the whole coalition": _("a partner already loaded; empty for the whole coalition"),
+        "known partners": _("partners already loaded, or in the same upload"),
+        "empty means no": _("empty means no; only milestones marked yes ever reach the public page"),
+        "1 (not at all) to 5 (very much)": _("1 (not at all) to 5 (very much)"),
     }
     parts = [_("required") if col.required else _("optional")]
     if col.rule:
@@ -380,6 +490,18 @@ def _fixes() -> dict[str, str]:
         ),
         ingest.VALUE_REQUIRED: _("Fill in this cell: it cannot be empty, NA, N/A, null or -."),
         ingest.AFTER_TODAY: _("Check the date: a contact cannot be in the future."),
+        ingest.RESPONSE_AFTER_TODAY: _("Check the date: a survey response cannot be in the future."),
+        ingest.DUPLICATE_TARGET: _("Keep one row per metric, partner and period, or give the rows different periods."),
+        ingest.TARGET_STORED: _(
+            "Change stored targets on the Goals page; or undo the batch that loaded them on the Data page and load "
+            "the corrected file."
+        ),
+        ingest.END_BEFORE_START: _("Check the two dates: the period's end may not come before its start."),
+        ingest.NO_ANSWER_COLUMNS: _(
+            "Add the answer columns to the file, or, if it has them under other names, choose them in the column "
+            "matches above."
+        ),
+        ingest.NO_ANSWER: _("Fill in at least one answer, or delete the row if the response is empty."),
         ingest.KIND_UNCLEAR: _("Choose the kind of file above, or check that the header row names the columns."),
         textfile.UNKNOWN_ENCODING: _("In Excel, use Save As > 'CSV UTF-8', then upload the new file."),
         ingest.FILE_EMPTY: export_again,
@@ -432,6 +554,10 @@ def how_to_fix(problem: ingest.Problem, kind: str | None) -> str:
             return _("Write the date as YYYY-MM-DD (2024-03-15), YYYY/M/D or M/D/YYYY, and check it exists.")
         if col.type == "integer":
             return _("Write a whole number of 0 or more, without words or units.")
+        if col.type == "yes_no":
+            return _("Write yes or no (y, n, true, false, 1, 0, 是 and 否 work too).")
+        if col.type == "scale":
+            return _("Write a whole number from 1 (not at all) to 5 (very much), or leave the cell empty.")
         if col.type == "category" and _choices(col.name) is not None:
             return Message(N_("Use one of: {values}."), {"values": _choices(col.name)}).translated()
         if col.name == "partner_id":

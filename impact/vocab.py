@@ -163,6 +163,50 @@ AGE_GROUP_ALIASES = {
     "65+": ("65 and over", "65 or older", "over 65", "senior", "長者", "长者"),
 }
 
+# What a target measures (the targets kind): the dashboards' KPIs and the surveys' responses. The
+# KPI's English label (metrics.KPIS) is an accepted spelling too, so "Unique people reached" reads.
+TARGET_METRICS = (
+    "unique_people",
+    "contacts",
+    "events",
+    "event_attendance",
+    "languages_served",
+    "neighborhoods_reached",
+    "active_partners",
+    "officials_meetings",
+    "survey_responses",
+)
+TARGET_METRIC_ALIASES = {
+    "unique_people": ("Unique people reached", "unique people", "people reached", "不重複人數", "不重复人数"),
+    "contacts": ("Total contacts", "接觸次數", "接触次数"),
+    "events": ("Events held", "events_held", "活動數目", "活动数目"),
+    "event_attendance": ("Event attendance", "活動出席人數", "活动出席人数"),
+    "languages_served": ("Languages served", "服務語言", "服务语言"),
+    "neighborhoods_reached": ("Neighborhoods reached", "覆蓋社區", "覆盖社区"),
+    "active_partners": ("Active partners", "活躍夥伴", "活跃伙伴"),
+    "officials_meetings": ("Meetings with officials", "與官員會面次數", "与官员会面次数"),
+    "survey_responses": ("Survey responses", "問卷回應", "问卷回应"),
+}
+
+# What kind of moment a milestone marks (the milestones kind).
+MILESTONE_KINDS = ("policy", "crisis", "campaign", "meeting_with_officials", "media", "funding", "other")
+MILESTONE_KIND_ALIASES = {
+    "policy": ("policy change", "legislation", "政策"),
+    "crisis": ("incident", "危機", "危机"),
+    "campaign": ("運動", "运动", "倡議", "倡议"),
+    "meeting_with_officials": ("meeting with officials", "officials meeting", "與官員會面", "与官员会面"),
+    "media": ("press", "news", "媒體", "媒体"),
+    "funding": ("grant", "資助", "资助", "撥款", "拨款"),
+    "other": ("其他",),
+}
+
+# Yes and no (a milestone's `public`, the surveys' yes/no answers), read spelling-blind.
+YES_WORDS = ("yes", "y", "true", "1", "是", "sí", "si")
+NO_WORDS = ("no", "n", "false", "0", "否")
+
+# A survey answer on a scale: 1 (not at all) to 5 (very much).
+SCALE_MIN, SCALE_MAX = 1, 5
+
 _IGNORED = re.compile(r"[\s_\-\u2010-\u2015]+")
 
 
@@ -190,3 +234,6 @@ NEIGHBORHOOD_LOOKUP = _lookup(NEIGHBORHOODS, NEIGHBORHOOD_ALIASES)
 EVENT_TYPE_LOOKUP = _lookup(EVENT_TYPES, EVENT_TYPE_ALIASES)
 CHANNEL_LOOKUP = _lookup(CHANNELS, CHANNEL_ALIASES)
 AGE_GROUP_LOOKUP = _lookup(AGE_GROUPS, AGE_GROUP_ALIASES)
+TARGET_METRIC_LOOKUP = _lookup(TARGET_METRICS, TARGET_METRIC_ALIASES)
+MILESTONE_KIND_LOOKUP = _lookup(MILESTONE_KINDS, MILESTONE_KIND_ALIASES)
+YES_NO_LOOKUP = {norm_key(word): True for word in YES_WORDS} | {norm_key(word): False for word in NO_WORDS}

@@ -12,6 +12,7 @@ and then the whole file is stored in one transaction as one batch.
     engine     the run: one file, or several checked together in load order
     workbook   an Excel workbook's sheet read as the rows of text a CSV file gives
     batches    batches and undo
+    targets    a save of the Goals page's targets: the whole set, replacing the current one
 
 `from impact import ingest` gives the whole API below.
 """
@@ -38,12 +39,16 @@ from impact.ingest.messages import (
     COLUMN_MISSING,
     DUPLICATE,
     DUPLICATE_FOR_PARTNER,
+    DUPLICATE_TARGET,
     EMPTY_ROWS_SKIPPED,
+    END_BEFORE_START,
     FILE_EMPTY,
     FILE_TOO_LARGE,
     IS_HOST,
     KIND_UNCLEAR,
     LINE_TOO_LONG,
+    NO_ANSWER,
+    NO_ANSWER_COLUMNS,
     NO_DATA_ROWS,
     NO_HEADER,
     NO_SHEET_RECOGNISED,
@@ -55,9 +60,11 @@ from impact.ingest.messages import (
     OLD_OR_PROTECTED_WORKBOOK,
     ON_ROWS,
     OTHER_SPREADSHEET,
+    RESPONSE_AFTER_TODAY,
     ROW_UNREADABLE,
     STRAY_QUOTE,
     TABLE_UNREADABLE,
+    TARGET_STORED,
     TOO_FEW_FIELDS,
     TOO_MANY_FIELDS,
     UNKNOWN_EVENT,
@@ -82,7 +89,9 @@ __all__ = [
     "COLUMN_MISSING",
     "DUPLICATE",
     "DUPLICATE_FOR_PARTNER",
+    "DUPLICATE_TARGET",
     "EMPTY_ROWS_SKIPPED",
+    "END_BEFORE_START",
     "FILE_EMPTY",
     "FILE_TOO_LARGE",
     "IS_HOST",
@@ -93,6 +102,8 @@ __all__ = [
     "NOT_A_SPREADSHEET",
     "NOT_A_WORKBOOK",
     "NOT_CHECKED",
+    "NO_ANSWER",
+    "NO_ANSWER_COLUMNS",
     "NO_DATA_ROWS",
     "NO_HEADER",
     "NO_SHEET_RECOGNISED",
@@ -100,9 +111,11 @@ __all__ = [
     "OLD_OR_PROTECTED_WORKBOOK",
     "ON_ROWS",
     "OTHER_SPREADSHEET",
+    "RESPONSE_AFTER_TODAY",
     "ROW_UNREADABLE",
     "STRAY_QUOTE",
     "TABLE_UNREADABLE",
+    "TARGET_STORED",
     "TOO_FEW_FIELDS",
     "TOO_MANY_FIELDS",
     "UNKNOWN_EVENT",

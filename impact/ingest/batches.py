@@ -33,6 +33,9 @@ _DEPENDENT_BATCH = {
     "partners": N_("batch {batch} (partners)"),
     "events": N_("batch {batch} (events)"),
     "engagements": N_("batch {batch} (engagements)"),
+    "targets": N_("batch {batch} (targets)"),
+    "milestones": N_("batch {batch} (milestones)"),
+    "surveys": N_("batch {batch} (surveys)"),
 }
 
 
@@ -40,7 +43,8 @@ def undo_batch(batch_id: int, *, database: Path | str | None = None, by: str = "
     """Remove every row of one batch, in one transaction, and mark the batch undone.
 
     Refused while rows of other batches still depend on it (events of a partner, contacts
-    at an event): those batches are named so they can be undone first.
+    at an event, targets a later save replaced): those batches are named so they can be undone
+    first. Undoing a save of the targets (ingest.targets) brings back the targets it replaced.
     """
     with db.transaction(database) as cur:
         found = cur.execute(
@@ -63,6 +67,8 @@ def undo_batch(batch_id: int, *, database: Path | str | None = None, by: str = "
         if kind == "events":
             cur.execute("delete from event_cohosts where batch_id = $id", {"id": batch_id})
         cur.execute(f"delete from {kind} where batch_id = $id", {"id": batch_id})
+        if kind == "targets":  # the targets this batch replaced are current again
+            cur.execute("update targets set superseded_by = null where superseded_by = $id", {"id": batch_id})
         cur.execute(
             "update batches set status = 'undone', undone_at = $at, undone_by = $by where batch_id = $id",
             {"id": batch_id, "at": datetime.now(UTC).replace(tzinfo=None), "by": by},
@@ -78,11 +84,28 @@ def _dependents_sql(kind: str) -> str:
                 select e.batch_id from events e join partners p on p.partner_id = e.host_partner_id where p.batch_id = $id
                 union select c.batch_id from event_cohosts c join partners p using (partner_id) where p.batch_id = $id
                 union select g.batch_id from engagements g join partners p using (partner_id) where p.batch_id = $id
+                union select t.batch_id from targets t join partners p using (partner_id) where p.batch_id = $id
+                union select m.batch_id from milestones m join partners p on list_contains(m.partner_ids, p.partner_id)
+                    where p.batch_id = $id
+                union select s.batch_id from surveys s join partners p using (partner_id) where p.batch_id = $id
             ) d join batches b using (batch_id) order by b.batch_id"""
     if kind == "events":
         return """
-            select distinct b.batch_id, b.kind from engagements g join events e using (event_id)
-            join batches b on b.batch_id = g.batch_id where e.batch_id = $id order by b.batch_id"""
+            select distinct b.batch_id, b.kind from (
+                select g.batch_id from engagements g join events e using (event_id) where e.batch_id = $id
+                union select s.batch_id from surveys s join events e using (event_id) where e.batch_id = $id
+            ) d join batches b using (batch_id) order by b.batch_id"""
+    if kind == "targets":
+        # the save that replaced this batch's targets; and, when this batch replaced targets itself,
+        # every later targets batch (bringing the replaced targets back could clash with theirs)
+        return """
+            select distinct b.batch_id, b.kind from batches b
+            where b.batch_id in (select superseded_by from targets where batch_id = $id)
+                or (
+                    exists (select 1 from targets where superseded_by = $id)
+                    and b.kind = 'targets' and b.status = 'loaded' and b.batch_id > $id
+                )
+            order by b.batch_id"""
     return "select null, null where false and $id is null"
 
 

@@ -24,9 +24,24 @@ def match_columns(
 
 
 def detect_kind(header: Sequence[str]) -> str | None:
-    """The kind whose required columns the header covers best; None when unclear."""
+    """The kind whose required columns the header covers best; None when unclear.
+
+    The first three kinds are judged first, as they always were: a header that names every
+    required column of one of them is that kind, whatever the kinds added since would say (an
+    events file with a `notes` column must not become a milestones file). Otherwise every kind
+    competes.
+    """
+    first = _best_kind(header, contract.FIRST_KINDS)
+    if first is not None and first[0] == 1:
+        return first[1]
+    found = _best_kind(header, contract.KINDS)
+    return None if found is None else found[1]
+
+
+def _best_kind(header: Sequence[str], kinds: Sequence[str]) -> tuple[float, str] | None:
+    """(share of required columns named, kind) of the best of `kinds`; None when unclear."""
     scores = []
-    for kind in contract.KINDS:
+    for kind in kinds:
         found = {m.column for m in match_columns(header, kind) if m.column}
         required = contract.required_columns(kind)
         share = sum(name in found for name in required) / len(required)
@@ -35,4 +50,4 @@ def detect_kind(header: Sequence[str]) -> str | None:
     best, runner_up = scores[0], scores[1]
     if best[0] < 0.5 or best[:2] == runner_up[:2]:
         return None
-    return best[2]
+    return best[0], best[2]

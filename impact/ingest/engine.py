@@ -28,20 +28,26 @@ from impact.ingest.messages import (
     COLUMN_MISSING,
     DUPLICATE,
     DUPLICATE_FOR_PARTNER,
+    DUPLICATE_TARGET,
     EMPTY_ROWS_SKIPPED,
+    END_BEFORE_START,
     FILE_EMPTY,
     FILE_TOO_LARGE,
     IS_HOST,
     KIND_UNCLEAR,
     LINE_TOO_LONG,
+    NO_ANSWER,
+    NO_ANSWER_COLUMNS,
     NO_DATA_ROWS,
     NO_HEADER,
     NOT_A_COLUMN,
     NOT_CHECKED,
     ON_ROWS,
+    RESPONSE_AFTER_TODAY,
     ROW_UNREADABLE,
     STRAY_QUOTE,
     TABLE_UNREADABLE,
+    TARGET_STORED,
     TOO_FEW_FIELDS,
     TOO_MANY_FIELDS,
     UNKNOWN_EVENT,
@@ -72,6 +78,7 @@ class _Run:
         self.cur, self.report, self.key, self.today = cur, report, key, today
         # column -> raw value -> what is wrong with it (problems rows with no template point here)
         self.value_errors: dict[str, dict[str, Message]] = {}
+        self.replace_targets = False  # a targets file that supersedes every current target (see process)
 
     def sql(self, statement: str, params: dict[str, Any] | None = None) -> Any:
         return self.cur.execute(statement, params or {})
@@ -239,6 +246,23 @@ class _Run:
                 f"select line, '{name}', null, $template, null from cleaned where {name} is null",
                 {"template": VALUE_REQUIRED},
             )
+        if kind == "surveys":
+            self.answers(present)
+
+    def answers(self, present: set[str]) -> None:
+        """A survey file needs an answer column, and each response at least one answer."""
+        needed = ", ".join(contract.SURVEY_ANSWERS)
+        if not present & set(contract.SURVEY_ANSWERS):
+            self.collect(
+                "select null, null, null, $template, map {'columns': $columns}",
+                {"template": NO_ANSWER_COLUMNS, "columns": needed},
+            )
+            return
+        unanswered = " and ".join(f"{name} is null" for name in contract.SURVEY_ANSWERS)
+        self.collect(
+            f"select line, null, null, $template, map {{'columns': $columns}} from cleaned where {unanswered}",
+            {"template": NO_ANSWER, "columns": needed},
+        )
 
     def rows(self, kind: str) -> None:
         """Rules that look across rows and at what is stored already."""
@@ -268,6 +292,41 @@ class _Run:
                 ) where template is not null""",
                 {"is_host": IS_HOST, "unknown_partner": UNKNOWN_PARTNER},
             )
+        elif kind == "targets":
+            self.targets()
+        elif kind == "milestones":
+            self.duplicates("milestone_id", ["milestone_id"], DUPLICATE)
+            self.collect(
+                """select t.line, 'milestone_id', t.milestone_id, $template, map {'batch': m.batch_id::varchar}
+                from typed t join milestones m using (milestone_id)""",
+                {"template": ALREADY_STORED},
+            )
+            self.collect(
+                """select t.line, 'partner_ids', u.partner, $template, null
+                from typed t, unnest(t.partner_ids) as u(partner)
+                left join partners p on p.partner_id = u.partner
+                where p.partner_id is null""",
+                {"template": UNKNOWN_PARTNER},
+            )
+        elif kind == "surveys":
+            self.duplicates("response_id", ["response_id"], DUPLICATE)
+            self.collect(
+                """select t.line, 'response_id', t.response_id, $template, map {'batch': s.batch_id::varchar}
+                from typed t join surveys s using (response_id)""",
+                {"template": ALREADY_STORED},
+            )
+            self.unknown_partner("partner_id")
+            self.collect(
+                """select t.line, 'event_id', t.event_id, $template, null
+                from typed t anti join events e using (event_id) where t.event_id is not null""",
+                {"template": UNKNOWN_EVENT},
+            )
+            self.collect(
+                """select line, 'responded_on', strftime(responded_on, '%Y-%m-%d'), $template,
+                    map {'today': strftime($today, '%Y-%m-%d')}
+                from typed where responded_on > $today""",
+                {"template": RESPONSE_AFTER_TODAY, "today": self.today},
+            )
         else:
             self.duplicates("engagement_id", ["partner_id", "engagement_id"], DUPLICATE_FOR_PARTNER)
             self.collect(
@@ -288,6 +347,38 @@ class _Run:
                 from typed where engaged_on > $today""",
                 {"template": AFTER_TODAY, "today": self.today},
             )
+
+    def targets(self) -> None:
+        """A metric, partner and period once in the file and once among the current targets (unless the
+        file replaces them all); a period that ends before it starts; a partner that is known."""
+        self.collect(
+            """select line, 'metric', metric, $template, map {'first_line': first_line::varchar}
+            from (
+                select line, metric,
+                    min(line) over (partition by metric, partner_id, period_start, period_end) as first_line
+                from typed
+                where metric is not null and period_start is not null and period_end is not null
+            )
+            where line > first_line""",
+            {"template": DUPLICATE_TARGET},
+        )
+        if not self.replace_targets:
+            self.collect(
+                """select t.line, 'metric', t.metric, $template, map {'batch': min(s.batch_id)::varchar}
+                from typed t join targets s
+                    on s.metric = t.metric and s.partner_id is not distinct from t.partner_id
+                    and s.period_start = t.period_start and s.period_end = t.period_end
+                where s.superseded_by is null
+                group by t.line, t.metric""",
+                {"template": TARGET_STORED},
+            )
+        self.collect(
+            """select line, 'period_end', strftime(period_end, '%Y-%m-%d'), $template,
+                map {'start': strftime(period_start, '%Y-%m-%d')}
+            from typed where period_end < period_start""",
+            {"template": END_BEFORE_START},
+        )
+        self.unknown_partner("partner_id")
 
     def duplicates(self, column: str, key: list[str], template: str) -> None:
         keys = ", ".join(key)
@@ -332,7 +423,18 @@ class _Run:
         columns = contract.COLUMNS[kind]
         names = ["participant_key" if c.type == "person" else c.name for c in columns]
         source_names = [c.name for c in columns]
-        order = {"partners": "line", "events": "event_date, line", "engagements": "engaged_on, line"}[kind]
+        order = {
+            "partners": "line",
+            "events": "event_date, line",
+            "engagements": "engaged_on, line",
+            "targets": "line",
+            "milestones": "date, line",
+            "surveys": "responded_on, line",
+        }[kind]
+        if kind == "milestones":  # an empty `public` means no
+            source_names = ["coalesce(public, false)" if n == "public" else n for n in source_names]
+        if kind == "targets" and self.replace_targets:  # kept, marked, so that an undo brings them back
+            self.sql("update targets set superseded_by = $batch where superseded_by is null", {"batch": batch_id})
         self.sql(
             f"insert into {kind} ({', '.join(names)}, batch_id) "
             f"select {', '.join(source_names)}, $batch from typed order by {order}",
@@ -398,6 +500,7 @@ def process(
     preview_rows: int = 0,
     cursor: db.Connection | None = None,
     progress: Callable[[str, float], None] | None = None,
+    replace_targets: bool = False,
 ) -> FileReport:
     """Check one file as a whole and, if `store` and it is clean, store it as one batch.
 
@@ -406,8 +509,13 @@ def process(
     then go through the same checks as a CSV file's; line numbers are the workbook's rows.
     With `cursor`, the caller owns the transaction (used for dry runs of several files).
     `progress(step, fraction)` is told what is happening, for large files.
+    `replace_targets` (a targets file only; ingest.targets.save_targets): the file is the whole new
+    set of targets, which supersedes every current one instead of conflicting with it, and may
+    hold the same bytes as an earlier set.
     """
     tell = progress or (lambda step, fraction: None)
+    if replace_targets and kind != "targets":
+        raise IngestUsageError("only a targets file can replace the stored targets")
     tell("Reading the file", 0.0)
     if kind is not None and kind not in contract.KINDS:
         raise IngestUsageError(f"unknown kind {kind!r}; use one of: {', '.join(contract.KINDS)}")
@@ -483,10 +591,10 @@ def process(
         checks = (report, csv_path, width, set(seen), kind, database, by, store, today, preview_rows, tell)
         sheet_rows = {"line_column": len(header) if report.sheet is not None else None, "cell_errors": cell_errors}
         if cursor is not None:
-            report = _check_and_store(cursor, *checks, **sheet_rows)
+            report = _check_and_store(cursor, *checks, **sheet_rows, replace_targets=replace_targets)
         else:
             with db.transaction(database) as cur:  # a file with problems writes nothing: store() runs last
-                report = _check_and_store(cur, *checks, **sheet_rows)
+                report = _check_and_store(cur, *checks, **sheet_rows, replace_targets=replace_targets)
     tell("Done", 1.0)  # after the commit: a batch reported done has survived
     return report
 
@@ -524,6 +632,7 @@ def _check_and_store(
     *,
     line_column: int | None = None,
     cell_errors: list[tuple[int, str, str]] | None = None,
+    replace_targets: bool = False,
 ) -> FileReport:
     """The checks across rows, in SQL on `cur`, and the store when the file is clean.
 
@@ -536,13 +645,14 @@ def _check_and_store(
         where sha256 = $sha and status = 'loaded' and sheet is not distinct from $sheet""",
         {"sha": report.sha256, "sheet": report.sheet},
     ).fetchone()
-    if duplicate:
+    if duplicate and not replace_targets:  # a whole set of targets may equal an earlier one
         batch, loaded_at, loaded_by = duplicate
         earlier = {"batch": str(batch), "day": f"{loaded_at:%Y-%m-%d}", "by": loaded_by}
         report.add(Problem.of(None, None, None, Message(ALREADY_LOADED, earlier)))
         return report
     key = pseudonym.load_or_create_key(config.key_path(config.db_path(database)))
     run = _Run(cur, report, key, today or _today())
+    run.replace_targets = replace_targets
     tell("Reading the rows", 0.15)
     if not run.stage(csv_path, width, report.delimiter or ","):  # a sheet is written with commas
         report.problems.append(Problem.of(None, None, None, Message(NOT_CHECKED)))

@@ -47,6 +47,16 @@ UNKNOWN_PARTNER = N_("is not a known partner (load the partners file first, or c
 UNKNOWN_EVENT = N_("is not a known event (load the events file first, or check the id)")
 IS_HOST = N_("is the host; list only the other partners")
 AFTER_TODAY = N_("is after today ({today}); a contact cannot be in the future")
+# targets, milestones and surveys
+DUPLICATE_TARGET = N_("this metric, partner and period appear more than once in the file (first on line {first_line})")
+TARGET_STORED = N_(
+    "a target for this metric, partner and period is already stored (batch {batch}); change it on the Goals page, "
+    "or undo that batch and load the corrected file"
+)
+END_BEFORE_START = N_("is before period_start ({start}); a period ends on or after the day it starts")
+RESPONSE_AFTER_TODAY = N_("is after today ({today}); a response cannot be in the future")
+NO_ANSWER_COLUMNS = N_("the file has none of the answer columns; it needs at least one of: {columns}")
+NO_ANSWER = N_("the row has no answer; fill in at least one of: {columns}")
 # a warning about one distinct value: what is wrong with it, and on how many rows
 ON_ROWS = NN_("{note} ({n} row)", "{note} ({n} rows)")
 

@@ -54,6 +54,23 @@ def parse_count(text: str) -> Normalised:
     return None, Message(N_("is not a whole number")), None
 
 
+def parse_yes_no(text: str) -> Normalised:
+    """yes/no, y/n, true/false, 1/0, 是/否, sí, read spelling-blind (a BOOLEAN when stored)."""
+    value = vocab.YES_NO_LOOKUP.get(vocab.norm_key(text))
+    if value is None:
+        return None, Message(N_("is not yes or no (write yes, no, y, n, true, false, 1, 0, 是 or 否)")), None
+    return value, None, None
+
+
+def parse_scale(text: str) -> Normalised:
+    """A survey answer on the scale 1 to 5: a whole number (5 and 5.0 alike)."""
+    cleaned = text.replace(" ", "")
+    if re.fullmatch(r"[+-]?\d+(\.0+)?", cleaned) and vocab.SCALE_MIN <= int(cleaned.split(".")[0]) <= vocab.SCALE_MAX:
+        return int(cleaned.split(".")[0]), None, None
+    scale = {"low": str(vocab.SCALE_MIN), "high": str(vocab.SCALE_MAX)}
+    return None, Message(N_("is not a whole number from {low} to {high}"), scale), None
+
+
 def _category(lookup: dict[str, str], choices: Sequence[str]) -> Callable[[str], Normalised]:
     def normalise(text: str) -> Normalised:
         value = lookup.get(vocab.norm_key(text))
@@ -116,6 +133,10 @@ def _normaliser(kind: str, col: contract.Column) -> Callable[[str], Normalised] 
         return parse_date
     if col.type == "integer":
         return parse_count
+    if col.type == "yes_no":
+        return parse_yes_no
+    if col.type == "scale":
+        return parse_scale
     if col.type == "category":
         return _category(contract.LOOKUPS[col.name], col.choices)
     if col.type == "open":
@@ -137,6 +158,8 @@ _SQL_TYPES = {
     "list": "varchar[]",
     "ref_list": "varchar[]",
     "open_list": "varchar[]",
+    "yes_no": "boolean",
+    "scale": "tinyint",
 }
 
 
@@ -148,8 +171,10 @@ def _mapping_frame(col: contract.Column, rows: Iterable[tuple[str, Normalised]])
         values.append(value)
         errors.append(error is not None)
         warnings.append(warning is not None)
-    if col.type == "integer":
+    if col.type in ("integer", "scale"):
         value_series = pd.Series(values, dtype="Int64")
+    elif col.type == "yes_no":
+        value_series = pd.Series(values, dtype="boolean")
     elif col.type == "date":
         value_series = pd.Series(values, dtype="object").astype("string")
     else:

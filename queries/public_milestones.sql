@@ -1,0 +1,17 @@
+-- The milestones marked public, in the period: their date and title only (the public impact
+-- page's). Staff wrote the titles for the public; the description, kind and partners stay inside.
+with public_milestones as (
+    select date, title
+    from milestones
+    where public and date between $start::date and $end::date
+),
+
+final as (
+    select
+        date,
+        title
+    from public_milestones
+)
+
+select * from final
+order by date, title

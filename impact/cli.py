@@ -128,7 +128,7 @@ def _demo(args: argparse.Namespace) -> int:
         Path(str(path) + ".wal").unlink(missing_ok=True)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="impact-demo-") as tmp:
-        files = demo.write_demo_csvs(Path(tmp), engagements=args.engagements, seed=args.seed)
+        files = demo.write_demo_csvs(Path(tmp), engagements=args.engagements, seed=args.seed, outcomes=True)
         reports = ingest.load_files(files, database=path, by="demo")
     failed = [r for r in reports if not r.ok]
     for report in failed:
@@ -143,7 +143,8 @@ def _demo(args: argparse.Namespace) -> int:
     rows = {k: sum(r.row_count for r in reports if r.kind == k) for k in contract.KINDS}
     print(
         f"Demo database ready: {path} ({rows['partners']} partners, {rows['events']:,} events, "
-        f"{rows['engagements']:,} engagements in {len(reports)} batches, {time.perf_counter() - started:.1f} s). "
+        f"{rows['engagements']:,} engagements, {rows['targets']} targets, {rows['milestones']} milestones, "
+        f"{rows['surveys']:,} survey responses in {len(reports)} batches, {time.perf_counter() - started:.1f} s). "
         "All names and people in it are fictional."
     )
     return EXIT_OK

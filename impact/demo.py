@@ -643,14 +643,17 @@ _PARTNERS = (
 assert tuple(p.partner_id for p in _PARTNERS) == DEMO_PARTNER_IDS
 
 
-def write_demo_csvs(out_dir: Path, engagements: int = 200_000, seed: int = 7, today: date | None = None) -> list[Path]:
+def write_demo_csvs(
+    out_dir: Path, engagements: int = 200_000, seed: int = 7, today: date | None = None, outcomes: bool = False
+) -> list[Path]:
     """Write the demo files into out_dir and return their paths in load order.
 
     The files are partners.csv, events.csv and one engagements_<YEAR>.csv per calendar year
     (engagements_<YEAR>_part<K>.csv when a year has more than MAX_ROWS_PER_FILE rows),
-    returned as partners, events, then engagements by year. The same (engagements, seed,
-    today) always gives byte-identical files; today defaults to date.today() and nothing is
-    dated after it.
+    returned as partners, events, then engagements by year; with `outcomes`, then also
+    targets.csv, milestones.csv and surveys.csv (see _write_outcomes). The same (engagements,
+    seed, today) always gives byte-identical files; today defaults to date.today() and nothing
+    is dated after it.
     """
     if engagements < 0:
         raise ValueError(f"engagements must be 0 or more, not {engagements}")
@@ -667,6 +670,8 @@ def write_demo_csvs(out_dir: Path, engagements: int = 200_000, seed: int = 7, to
 
     paths = [_write_partners(out_dir, joined), _write_events(out_dir, calendar, events)]
     paths += _write_engagements(out_dir, calendar, events, contacts)
+    if outcomes:
+        paths += _write_outcomes(out_dir, np.random.default_rng([seed, 3]), calendar, events, contacts)
     return paths
 
 
@@ -1177,3 +1182,223 @@ def _write_rows(
             columns=list(ENGAGEMENT_COLUMNS),
         )
         _write_frame(path, chunk, header=False, mode="a")
+
+
+# --- targets, milestones and the community's voice ------------------------------------------
+# Drawn from the generated contacts after everything above, with their own random streams, so the
+# partners, events and engagements files stay byte-identical whether or not these are written.
+
+SURVEY_RESPONSES = 3_000
+SURVEY_WITH_PARTICIPANT = 0.35  # responses that give the participant's id (the rest are anonymous)
+SURVEY_SKIPPED = 0.08  # the chance that a response leaves a question empty
+SURVEY_COMMENT = 0.12
+# How the answers lean (on 1-5) by partner and by the respondent's language, and a slow rise by year:
+# the partners differ, and people served in their own language answer more warmly.
+_ANSWER_BY_PARTNER = {"PTYC": 3.9, "MTEC": 4.1, "FFRH": 3.7, "CBNN": 4.0, "JKSA": 3.4, "BLNS": 3.6}
+_ANSWER_BY_LANGUAGE = {
+    "Cantonese": 0.25,
+    "Mandarin": 0.1,
+    "English": -0.3,
+    "Toisanese": 0.35,
+    "Spanish": -0.2,
+    "Vietnamese": -0.35,
+    RARE_LANGUAGE: 0.0,
+}
+_ANSWER_RISE_PER_YEAR = 0.06
+_COMMENTS = (
+    "The staff spoke Cantonese with my mother, thank you.",
+    "工作人員用廣東話解釋，很清楚。",
+    "講解很詳細，我現在知道有事可以打電話求助。",
+    "希望有更多普通话的讲座。",
+    "Please hold the workshop on a weekend, I work weekdays.",
+    "Me ayudaron a reportar el robo en español.",
+    "Cảm ơn đã có người nói tiếng Việt.",
+    "I feel safer walking to the bus stop with the escort program.",
+    "The wait on the phone was long.",
+    "多謝你哋陪我去警局報案。",
+    "The room was too small for everyone.",
+    "My son joined the youth program and loves it.",
+)
+_MILESTONES = (  # (year index, month, day, title, kind, partners, public, description)
+    (0, 3, 8, "Coalition launches a multilingual safety hotline", "campaign", ("PTYC", "MTEC", "CBNN"), True, ""),
+    (0, 9, 21, "Meeting with the Mayor's Office on language access", "meeting_with_officials", ("MTEC",), False, ""),
+    (1, 2, 14, "Attacks on elders in Chinatown", "crisis", ("PTYC", "CBNN"), False, "Escort volunteers doubled"),
+    (1, 6, 7, "Board of Supervisors funds community safety ambassadors", "policy", (), True, ""),
+    (1, 11, 3, "Local TV segment on scam prevention for seniors", "media", ("MTEC",), False, ""),
+    (2, 1, 18, "City grant renewed for three years", "funding", (), True, "Reporting on unique people reached"),
+    (2, 5, 22, "Walk audit with the District 11 supervisor", "meeting_with_officials", ("FFRH", "JKSA"), False, ""),
+    (2, 10, 5, "Know Your Rights week", "campaign", ("JKSA", "FFRH"), False, ""),
+    (3, 3, 12, "Language access ordinance amended", "policy", (), True, "Interpreters at every district station"),
+    (3, 8, 19, "Heat wave check-ins for elders", "crisis", ("MTEC", "CBNN"), False, ""),
+    (4, 1, 20, "Foundation grant for youth programs", "funding", ("PTYC",), False, ""),
+    (4, 2, 2, "Lunar New Year safety fair reaches a record crowd", "media", ("PTYC", "MTEC", "BLNS"), True, ""),
+)
+
+
+def _write_outcomes(
+    out_dir: Path, rng: np.random.Generator, calendar: _Calendar, events: _Events, contacts: _Contacts
+) -> list[Path]:
+    """targets.csv (the coalition's and each partner's, for every year, some met and some behind),
+    milestones.csv (a dozen over the five years, a few public) and surveys.csv (a few thousand
+    responses whose answers vary by partner and language)."""
+    surveys = _survey_frame(rng, calendar, events, contacts)
+    paths = [out_dir / "targets.csv", out_dir / "milestones.csv", out_dir / "surveys.csv"]
+    _write_frame(paths[0], _target_frame(rng, calendar, events, contacts, surveys), header=True, mode="w")
+    _write_frame(paths[1], _milestone_frame(calendar), header=True, mode="w")
+    _write_frame(paths[2], surveys, header=True, mode="w")
+    return paths
+
+
+def _survey_frame(rng: np.random.Generator, calendar: _Calendar, events: _Events, contacts: _Contacts) -> pd.DataFrame:
+    """Responses after contacts: a sample of contacts, each answered on its day or up to two days
+    later, by that person (their language, neighborhood, age group; their id on some)."""
+    total = len(contacts.day)
+    chosen = np.sort(rng.choice(total, size=min(SURVEY_RESPONSES, total), replace=False)) if total else []
+    chosen = np.asarray(chosen, dtype=np.int64)
+    n = len(chosen)
+    day = np.minimum(contacts.day[chosen] + rng.integers(0, 3, n), calendar.size - 1)
+    who = contacts.participant[chosen]
+    partner = contacts.partner[chosen]
+    language = contacts.person_language[who]
+    years_in = day / 365.25
+    lean = (
+        np.array([_ANSWER_BY_PARTNER[DEMO_PARTNER_IDS[p]] for p in partner])
+        + np.array([_ANSWER_BY_LANGUAGE[LANGUAGES[k]] for k in language])
+        + _ANSWER_RISE_PER_YEAR * years_in
+    )
+
+    def scale(shift: float) -> list[str]:
+        answer = np.clip(np.rint(rng.normal(lean + shift, 0.85)), 1, 5).astype(int)
+        skipped = rng.random(n) < SURVEY_SKIPPED
+        return ["" if s else str(a) for a, s in zip(answer, skipped, strict=True)]
+
+    def yes_no(base: float) -> list[str]:
+        chance = np.clip(base + 0.12 * (lean - 3.8), 0.05, 0.98)
+        answer = rng.random(n) < chance
+        skipped = rng.random(n) < SURVEY_SKIPPED
+        return ["" if s else ("yes" if a else "no") for a, s in zip(answer, skipped, strict=True)]
+
+    felt_safer, trusts, satisfied = scale(-0.2), scale(0.1), scale(0.25)
+    knows_help, recommend = yes_no(0.72), yes_no(0.86)
+    with_id = rng.random(n) < SURVEY_WITH_PARTICIPANT
+    commented = rng.random(n) < SURVEY_COMMENT
+    comment_pick = rng.integers(0, len(_COMMENTS), n)
+    event_ids = np.array(["", *events.event_id], dtype=object)  # index 0: no event
+    frame = pd.DataFrame(
+        {
+            "response_id": [f"S-{i + 1:06d}" for i in range(n)],
+            "responded_on": calendar.labels[day] if n else [],
+            "partner_id": np.array(DEMO_PARTNER_IDS, dtype=object)[partner] if n else [],
+            "language": np.array(LANGUAGES, dtype=object)[language] if n else [],
+            "participant_id": [
+                f"P{contacts.person_number[w]:07d}" if keep else "" for w, keep in zip(who, with_id, strict=True)
+            ],
+            "event_id": event_ids[contacts.event[chosen] + 1] if n else [],
+            "neighborhood": np.array(NEIGHBORHOODS, dtype=object)[contacts.person_neighborhood[who]] if n else [],
+            "age_group": np.array(AGE_GROUPS, dtype=object)[contacts.person_age[who]] if n else [],
+            "felt_safer": felt_safer,
+            "knows_where_to_get_help": knows_help,
+            "trusts_organization": trusts,
+            "satisfied": satisfied,
+            "would_recommend": recommend,
+            "comment": [_COMMENTS[k] if c else "" for k, c in zip(comment_pick, commented, strict=True)],
+        }
+    )
+    answered = frame[["felt_safer", "knows_where_to_get_help", "trusts_organization", "satisfied"]].ne("").any(axis=1)
+    frame.loc[~answered, "would_recommend"] = "yes"  # every response answers something
+    frame = frame.sort_values(["responded_on", "response_id"], kind="stable").reset_index(drop=True)
+    frame["response_id"] = [f"S-{i + 1:06d}" for i in range(len(frame))]  # numbered in date order
+    return frame
+
+
+def _nice(value: float) -> int:
+    """A target as people set one: 5,234 -> 5,200; 468 -> 470; 37 -> 37."""
+    if value >= 1000:
+        return int(round(value, -2))
+    if value >= 100:
+        return int(round(value, -1))
+    return max(1, round(value))
+
+
+def _target_frame(
+    rng: np.random.Generator, calendar: _Calendar, events: _Events, contacts: _Contacts, surveys: pd.DataFrame
+) -> pd.DataFrame:
+    """Targets for every year: set a little above or below what the year brought (so some are met and
+    some missed); the year under way from its pace so far (so some are on track, some behind)."""
+    rows = []
+    bounds = np.searchsorted(contacts.day, [*calendar.year_starts, calendar.size])
+    event_days = np.asarray(events.day)
+    survey_years = surveys["responded_on"].str[:4].astype(int) if len(surveys) else pd.Series(dtype=int)
+    for y, year in enumerate(calendar.years):
+        first, last = int(bounds[y]), int(bounds[y + 1])
+        in_year = (event_days >= calendar.year_starts[y]) & (
+            event_days < (calendar.year_starts[y + 1] if y + 1 < len(calendar.years) else calendar.size)
+        )
+        under_way = year == calendar.today.year
+        days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
+        elapsed = (calendar.today - date(year, 1, 1)).days + 1 if under_way else days
+        scale = days / elapsed
+        low, high = (0.9, 1.08) if under_way else (0.85, 1.08)
+        actual = {
+            "unique_people": len(np.unique(contacts.participant[first:last])),
+            "contacts": last - first,
+            "events": int(in_year.sum()),
+            "officials_meetings": sum(
+                1 for t, keep in zip(events.event_type, in_year, strict=True) if keep and t == "stakeholder_meeting"
+            ),
+            "survey_responses": int((survey_years == year).sum()),
+        }
+        labels = {
+            "unique_people": f"City grant {year}",
+            "contacts": f"Foundation grant {year}",
+            "survey_responses": f"Community voice {year}",
+        }
+        for metric, value in actual.items():
+            if value == 0:
+                continue
+            rows.append(
+                (
+                    metric,
+                    f"{year}-01-01",
+                    f"{year}-12-31",
+                    _nice(value * scale * rng.uniform(low, high)),
+                    "",
+                    labels.get(metric, ""),
+                )
+            )
+        per_partner = np.bincount(contacts.partner[first:last], minlength=len(DEMO_PARTNER_IDS))
+        if y >= len(calendar.years) - 2:  # the partners' own agreements, for the last two years
+            for p, partner_id in enumerate(DEMO_PARTNER_IDS):
+                if per_partner[p]:
+                    target = _nice(per_partner[p] * scale * rng.uniform(low, high))
+                    rows.append(
+                        (
+                            "contacts",
+                            f"{year}-01-01",
+                            f"{year}-12-31",
+                            target,
+                            partner_id,
+                            f"{partner_id} agreement {year}",
+                        )
+                    )
+    this_year = calendar.today.year
+    rows.append(("languages_served", f"{this_year}-01-01", f"{this_year}-12-31", len(LANGUAGES), "", ""))
+    return pd.DataFrame(rows, columns=["metric", "period_start", "period_end", "target", "partner_id", "label"])
+
+
+def _milestone_frame(calendar: _Calendar) -> pd.DataFrame:
+    rows = []
+    for number, (y, month, day, title, kind, partners, public, description) in enumerate(_MILESTONES, start=1):
+        when = min(date(calendar.years[0] + y, month, day), calendar.today)
+        rows.append(
+            (
+                f"MS-{number:03d}",
+                when.isoformat(),
+                title,
+                kind,
+                ";".join(partners),
+                description,
+                "yes" if public else "no",
+            )
+        )
+    return pd.DataFrame(rows, columns=["milestone_id", "date", "title", "kind", "partner_ids", "description", "public"])

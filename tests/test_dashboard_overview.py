@@ -83,8 +83,8 @@ def test_kpi_cards_follow_the_filters_in_the_link(as_director: Path) -> None:
         assert shown[kpi.label] == f"{expected[kpi.key]:,}", kpi.key
 
 
-def test_each_card_compares_with_the_previous_period_of_the_same_length(as_director: Path) -> None:
-    """The change is against the 365 days before the period, as a signed percentage with one decimal."""
+def test_each_card_compares_with_the_same_months_a_year_earlier(as_director: Path) -> None:
+    """The last 12 complete months are compared with the 12 months before, as a signed percentage with one decimal."""
     at = open_page("overview")
     previous_end = DEFAULT_START - timedelta(days=1)
     previous_start = previous_end - timedelta(days=364)

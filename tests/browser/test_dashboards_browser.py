@@ -5,12 +5,11 @@ The tests only read, so they share one server (`reading_server`), each in a fres
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Page
 
-from impact import db
+from impact import db, periods
 from tests.browser.conftest import Server, Staff, sign_in, wait_for_app, wait_for_chart_text
 
 
@@ -105,7 +104,7 @@ def test_partners_opened_by_a_link_shows_one_partners_events_and_downloads_its_f
         page.get_by_role("button", name="Download CSV").first.click()
     text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0].startswith("Partner,Last upload,Last contact")
+    assert lines[0].startswith("Partner,Last upload (UTC),Last contact")
     assert len(lines) == 2 and lines[1].startswith("Sunset Senior Exchange,")
 
 
@@ -114,12 +113,15 @@ def test_filters_follow_the_reader_through_the_sidebar_links(
 ) -> None:
     """A partner chosen on the overview is still chosen, and in the URL, on the reach page."""
     path = reference_db
-    last = count(path, "select max(engaged_on) from engagements")
+    last = count(
+        path, "select max(d) from (select engaged_on as d from engagements union all select event_date from events)"
+    )
+    period = periods.resolve(periods.DEFAULT, last, last)  # the last 12 complete months
     people = count(
         path,
         "select count(distinct participant_key) from engagements where partner_id = 'RBA'"
         " and engaged_on between ? and ?",
-        [date.fromordinal(last.toordinal() - 364), last],
+        [period.start, period.end],
     )
     server = reading_server
     sign_in(page, server.url, staff.names["director"])

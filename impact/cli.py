@@ -15,14 +15,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from impact import config, contract, db, ingest
+from impact import audit, config, contract, db, ingest
 from impact import users as users_store
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
 def _who(args: argparse.Namespace) -> str:
-    return args.by or os.environ.get("IMPACT_USER") or getpass.getuser() or "unknown"
+    return getattr(args, "by", None) or os.environ.get("IMPACT_USER") or getpass.getuser() or "unknown"
+
+
+def _audit_actor(args: argparse.Namespace) -> str:
+    """Who did it, as the audit log names a command-line user."""
+    return f"{_who(args)} (command line)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,12 +87,22 @@ def _users_parser(sub: argparse._SubParsersAction) -> None:
     set_role.add_argument("role", metavar="ROLE", choices=users_store.ACCOUNT_ROLES)
     password = actions.add_parser("set-password", help="set a new password (read like 'add'); also unlocks")
     password.add_argument("name", metavar="NAME")
-    unlock = actions.add_parser("unlock", help="lift a lock after repeated wrong passwords")
+    unlock = actions.add_parser("unlock", help="forget an account's wrong passwords and end its wait")
     unlock.add_argument("name", metavar="NAME")
+
+
+# Commands that only read what is stored (or change it): they never create a database.
+_NEEDS_A_DATABASE = ("batches", "undo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    os.umask(0o077)  # what the command line creates (a database, a key, logs) is private
+    try:
+        _check_database(args)
+    except config.DatabasePathError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return _COMMANDS[args.command](args)
     except db.DatabaseBusy as exc:
@@ -98,6 +113,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     finally:
         db.close_all()
+
+
+def _check_database(args: argparse.Namespace) -> None:
+    """Refuse a --db (or $IMPACT_DB) that is not a DuckDB database path, before anything is made.
+
+    `users --db` only says which folder holds users.json; it is checked all the same.
+    """
+    if args.command == "users" and not args.db:
+        return
+    must_exist = args.command in _NEEDS_A_DATABASE or (args.command == "ingest" and args.dry_run)
+    config.check_db_path(config.db_path(args.db), must_exist=must_exist)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -195,6 +221,13 @@ def _ingest(args: argparse.Namespace) -> int:
             print(f"{read}: ok, {report.row_count:,} {report.kind} rows would be loaded (dry run)")
         else:
             print(f"{read}: loaded as batch {report.batch_id}, {report.row_count:,} {report.kind} rows")
+            audit.record(
+                "load",
+                _audit_actor(args),
+                target=f"batch {report.batch_id}: {report.file_name}",
+                detail={"kind": report.kind, "rows": report.row_count},
+                database=args.db,
+            )
     return EXIT_OK if all(r.ok for r in reports) else EXIT_REJECTED
 
 
@@ -220,6 +253,13 @@ def _undo(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     print(f"Batch {result.batch_id} ({result.file_name}) undone: {result.rows_removed:,} {result.kind} rows removed.")
+    audit.record(
+        "undo",
+        _audit_actor(args),
+        target=f"batch {result.batch_id}: {result.file_name}",
+        detail={"kind": result.kind, "rows": result.rows_removed},
+        database=args.db,
+    )
     return EXIT_OK
 
 
@@ -234,7 +274,7 @@ def _read_password(confirm: bool = True) -> str:
 
 
 def _users(args: argparse.Namespace) -> int:
-    store = users_store.UserStore(users_store.users_path(args.db))
+    store = users_store.UserStore(users_store.users_path(args.db), audit_as=_audit_actor(args), database=args.db)
     try:
         if args.users_command == "add":
             account = store.add(args.name, args.role, _read_password())
@@ -246,8 +286,10 @@ def _users(args: argparse.Namespace) -> int:
                 return EXIT_OK
             print(f"{'name':<24}  {'role':<8}  {'created (UTC)':<19}  state")
             for a in accounts:
-                until = a.locked_at(users_store.now_utc())
-                state = f"locked until {until:%Y-%m-%d %H:%M} UTC" if until else "active"
+                until = a.waiting_at(users_store.now_utc())
+                state = f"waiting until {until:%H:%M:%S} UTC" if until else "active"
+                if a.failed_attempts:
+                    state += f", {a.failed_attempts} wrong password{'s' if a.failed_attempts != 1 else ''} in a row"
                 print(f"{a.name:<24}  {a.role:<8}  {a.created_at[:19].replace('T', ' '):<19}  {state}")
         elif args.users_command == "remove":
             store.remove(args.name)

@@ -19,6 +19,42 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+DATABASE_SUFFIX = ".duckdb"
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 11 of every DuckDB database file
+
+
+class DatabasePathError(ValueError):
+    """A database path that is not a DuckDB database (or not there); the message says what to do."""
+
+
+def check_db_path(path: Path, *, must_exist: bool = False) -> Path:
+    """`path` if it can be a DuckDB database: named *.duckdb, and a DuckDB file if it exists.
+
+    DuckDB itself opens anything: `x.csv` as a new database, `/dev/null` as an empty one kept
+    in memory, so a load would report success and keep nothing. `must_exist`: for commands
+    that only read (or change what is stored), which must never create a file or a folder.
+    """
+    if path.suffix != DATABASE_SUFFIX:
+        raise DatabasePathError(
+            f"{path} is not a database path: a DuckDB database's name ends in {DATABASE_SUFFIX} "
+            f"(such as data/coalition{DATABASE_SUFFIX})."
+        )
+    if path.is_dir():
+        raise DatabasePathError(f"{path} is a folder; give the path of a database file in it.")
+    if path.exists() or path.is_symlink():
+        if not path.is_file():
+            raise DatabasePathError(f"{path} is not a regular file (a device or a broken link); give a database file.")
+        with path.open("rb") as head:
+            start = head.read(12)
+        if start and start[8:12] != _DUCKDB_MAGIC:
+            raise DatabasePathError(f"{path} is not a DuckDB database; check the path.")
+    elif must_exist:
+        raise DatabasePathError(
+            f"There is no database at {path}. Check the path, or make one with: python -m impact init --db {path}"
+        )
+    return path
+
+
 def key_path(db: Path) -> Path:
     """The pseudonymisation key: $IMPACT_KEY_FILE, else a file beside the database.
 

@@ -8,6 +8,7 @@ cursor, this process's write lock, begin, commit and rollback.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -60,13 +61,17 @@ def connection(path: Path | str | None = None) -> Connection:
     with _registry_lock:
         conn = _connections.get(key)
         if conn is None:
+            config.check_db_path(key)  # DuckDB opens anything: x.csv as a new file, /dev/null in memory
             key.parent.mkdir(parents=True, exist_ok=True)
+            created = not key.exists()
             try:
                 conn = duckdb.connect(str(key))
             except duckdb.IOException as exc:
                 if "lock" in str(exc).lower():
                     raise DatabaseBusy(key, str(exc)) from None
                 raise
+            if created:
+                os.chmod(key, 0o600)  # the coalition's data: readable by the app's user only
             _allow_every_kind(conn)
             conn.execute(_SCHEMA.read_text(encoding="utf-8"))
             _connections[key] = conn

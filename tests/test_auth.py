@@ -164,21 +164,28 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(fixture
     assert _shown_data(at) == 0
 
 
-def test_repeated_wrong_passwords_lock_the_account_on_the_page(
+def test_repeated_wrong_passwords_make_the_account_wait_on_the_page(
     fixture_db: Path, accounts: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """After 3 failures (configured) even the right password is refused, with the time the lock ends."""
-    monkeypatch.setenv("IMPACT_LOGIN_MAX_FAILURES", "3")
+    """After 2 free failures (configured) the account waits: even the right password gets the same refusal, until
+    the wait (under a minute) is over."""
+    monkeypatch.setenv("IMPACT_LOGIN_FREE_FAILURES", "2")
+    monkeypatch.setenv("IMPACT_LOGIN_BASE_DELAY", "30")
+    monkeypatch.setenv("IMPACT_LOGIN_ANSWER_SECONDS", "0")
     at = _app()
     at.run()
     at.switch_page("pages/1_overview.py").run()
     for attempt in range(3):
         _sign_in_with_form(at, accounts["director"], f"wrong password {attempt}")
-    assert "locked until" in at.error[0].value
+    refusal = at.error[0].value
     _sign_in_with_form(at, accounts["director"], STAFF_PASSWORD)
-    assert "locked until" in at.error[0].value
+    assert at.error[0].value == refusal
     assert _shown_data(at) == 0
-    assert users.UserStore().get(accounts["director"]).locked_until is not None
+    waiting = users.UserStore().get(accounts["director"]).waiting_at(users.now_utc())
+    assert waiting is not None and waiting - users.now_utc() <= timedelta(minutes=1)
+    users.UserStore().unlock(accounts["director"])  # as an admin would, or a minute later
+    _sign_in_with_form(at, accounts["director"], STAFF_PASSWORD)
+    assert any("Signed in as test-director" in c.value for c in at.sidebar.caption)
 
 
 def test_the_single_sign_on_button_appears_only_when_secrets_configure_it(fixture_db: Path, accounts: dict) -> None:

@@ -1,4 +1,4 @@
-"""Local accounts: bcrypt hashes in a 0600 file, lockout after repeated failures, the `users` command."""
+"""Local accounts: bcrypt hashes in a 0600 file, waits after repeated failures, the `users` command."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import stat
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import bcrypt
@@ -26,7 +25,7 @@ def fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def store(tmp_path: Path) -> users.UserStore:
-    return users.UserStore(tmp_path / "users.json", users.Lockout(max_failures=3, lock_minutes=15))
+    return users.UserStore(tmp_path / "users.json", users.Throttle(free_failures=2, answer_seconds=0))
 
 
 def test_the_file_holds_a_bcrypt_hash_never_the_password_and_is_private(store: users.UserStore) -> None:
@@ -72,50 +71,32 @@ def test_sign_in_accepts_the_right_password_in_any_name_case(store: users.UserSt
     assert not store.verify("nobody", PASSWORD).ok
 
 
-def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_password(store: users.UserStore) -> None:
-    """After 3 failures (this store's limit) the account is locked for 15 minutes; the lock is in the file."""
-    store.add("mei", "director", PASSWORD)
-    now = users.now_utc()
-    first = store.verify("mei", "wrong password 1", now=now)
-    second = store.verify("mei", "wrong password 2", now=now)
-    assert not first.locked and not second.locked
-    assert first.delay < second.delay  # the answer slows down
-    third = store.verify("mei", "wrong password 3", now=now)
-    assert third.locked
-    assert third.locked_until == now + timedelta(minutes=15)
-    during = store.verify("mei", PASSWORD, now=now + timedelta(minutes=14))
-    assert not during.ok and during.locked
-    # a fresh store object (as after a restart) still sees the lock
-    reopened = users.UserStore(store.path, store.lockout)
-    assert reopened.verify("mei", PASSWORD, now=now + timedelta(minutes=14, seconds=59)).locked
-    after = reopened.verify("mei", PASSWORD, now=now + timedelta(minutes=15, seconds=1))
-    assert after.ok
-    assert reopened.get("mei").failed_attempts == 0
-
-
 def test_a_right_password_resets_the_failure_count(store: users.UserStore) -> None:
-    """Failures must be in a row to lock."""
+    """Only wrong passwords in a row count towards a wait."""
     store.add("mei", "director", PASSWORD)
     store.verify("mei", "wrong password 1")
     store.verify("mei", "wrong password 2")
     assert store.verify("mei", PASSWORD).ok
     store.verify("mei", "wrong password 3")
     assert store.get("mei").failed_attempts == 1
-    assert store.get("mei").locked_until is None
+    assert store.get("mei").wait_until is None
 
 
-def test_the_delay_doubles_up_to_its_cap() -> None:
-    """0.5 s, 1 s, 2 s, 4 s, 8 s, 8 s with the defaults."""
-    lockout = users.Lockout()
-    assert [lockout.delay(n) for n in range(7)] == [0, 0.5, 1, 2, 4, 8, 8]
+def test_the_wait_doubles_up_to_a_minute_at_most() -> None:
+    """After 3 free failures: 5 s, 10 s, 20 s, 40 s, then 60 s however many more (the defaults)."""
+    throttle = users.Throttle()
+    assert [throttle.wait(n) for n in range(10)] == [0, 0, 0, 0, 5, 10, 20, 40, 60, 60]
 
 
-def test_lockout_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Operators can tighten or relax the lockout without code changes."""
-    monkeypatch.setenv("IMPACT_LOGIN_MAX_FAILURES", "7")
-    monkeypatch.setenv("IMPACT_LOGIN_LOCK_MINUTES", "30")
-    lockout = users.Lockout.from_env()
-    assert (lockout.max_failures, lockout.lock_minutes) == (7, 30)
+def test_throttle_settings_come_from_the_environment_and_never_exceed_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Operators can tune the waits without code changes, but no setting keeps the owner out longer than a minute."""
+    monkeypatch.setenv("IMPACT_LOGIN_FREE_FAILURES", "7")
+    monkeypatch.setenv("IMPACT_LOGIN_BASE_DELAY", "2")
+    monkeypatch.setenv("IMPACT_LOGIN_MAX_DELAY", "900")
+    monkeypatch.setenv("IMPACT_LOGIN_ANSWER_SECONDS", "1.5")
+    throttle = users.Throttle.from_env()
+    assert (throttle.free_failures, throttle.base_wait_seconds, throttle.answer_seconds) == (7, 2, 1.5)
+    assert throttle.max_wait_seconds == 60 and throttle.wait(100) == 60
 
 
 def test_role_change_and_sign_out_end_earlier_sessions(store: users.UserStore) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 
 import streamlit as st
 
-from impact import sessions, users
+from impact import audit, sessions, users
 from impact.roles import PUBLIC, User
 from impact.sessions import account_user, make_token, read_token, sso_role
 
@@ -96,13 +96,30 @@ def current_user() -> User:
     return PUBLIC
 
 
+def client_address() -> str | None:
+    """The address the browser connects from (behind a proxy, the proxy's), for throttling and the audit log."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # outside a browser session: no address
+        return None
+    return address if isinstance(address, str) else None  # (AppTest gives a stand-in object)
+
+
 def sign_in(name: str, password: str) -> users.SignInResult:
-    """Check a name and password; on success this session is signed in and a cookie is queued."""
+    """Check a name and password; on success this session is signed in and a cookie is queued.
+
+    Every refusal is answered after the same time with the same message (impact.users).
+    """
     store = users.UserStore()
-    result = store.verify(name, password)
+    client = client_address()
+    result = store.verify(name, password, client=client)
     if not result.ok:
+        # only names of accounts are written down: a password typed into the name field is not
+        target = result.account.name if result.account else ""
+        audit.record("sign_in_failed", target or "-", target=target, detail={"why": result.outcome}, client=client)
         users.wait(result.delay)
         return result
+    audit.record("sign_in", result.account.name, target=result.account.name, client=client)
     issued_at = time.time()
     st.session_state[SESSION_KEY] = {"name": result.account.name, "iat": issued_at}
     st.session_state[COOKIE_PENDING_KEY] = make_token(result.account.name, cookie_key(), issued_at, session_hours())
@@ -115,6 +132,7 @@ def sign_out(user: User) -> None:
     if user.source == "local":
         with contextlib.suppress(users.AccountError):  # removed meanwhile: nothing left to end
             users.UserStore().end_sessions(user.name)
+    audit.record("sign_out", user.name, target=user.name, client=client_address())
     st.session_state.pop(SESSION_KEY, None)
     st.session_state.pop(COOKIE_PENDING_KEY, None)
     st.session_state[SIGNED_OUT_KEY] = True

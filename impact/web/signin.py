@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import i18n, roles, users
+from impact import markup, roles, users
 from impact.i18n import _
 from impact.web import auth
 
@@ -38,15 +38,20 @@ def sign_in_form() -> None:
 
 
 def _failure_message(result: users.SignInResult) -> None:
-    if result.locked:
-        st.error(
-            _(
-                "Too many wrong passwords in a row: this account is locked until {time} (UTC). "
-                "Try again then, or ask an administrator to unlock it."
-            ).format(time=i18n.format_datetime(result.locked_until.replace(tzinfo=None), "short"))
+    """One message for every refusal: an unknown name, a wrong password and a wait not over
+    read the same (and take the same time), so the form tells nobody which names exist."""
+    st.error(
+        _(
+            "That account name and password do not match, or there were several wrong passwords in a "
+            "row and the account must wait a little (never more than a minute). Check them and try again."
         )
-    else:
-        st.error(_("That account name and password do not match. Check them and try again."))
+    )
+
+
+def _account_name(user: roles.User) -> str:
+    """A local account's name (letters, digits, . _ - @ only: never markup) as it is; a single
+    sign-on email, which the provider chose, escaped."""
+    return user.name if user.source == "local" else markup.text(user.name)
 
 
 def account_block(user: roles.User, signin_page: str | None) -> None:
@@ -56,13 +61,13 @@ def account_block(user: roles.User, signin_page: str | None) -> None:
         st.html(script, unsafe_allow_javascript=True, width="content")
     if user.signed_in:
         st.caption(
-            _("Signed in as {name} ({role})").format(name=user.name, role=roles.role_label(user.role)),
+            _("Signed in as {name} ({role})").format(name=_account_name(user), role=roles.role_label(user.role)),
         )
         if st.button(_("Sign out"), icon=":material/logout:", key="impact_sign_out"):
             auth.sign_out(user)
             st.rerun()
     elif user.source == "sso":
-        st.caption(_("Signed in as {name}, who has no role here yet.").format(name=user.name))
+        st.caption(_("Signed in as {name}, who has no role here yet.").format(name=markup.text(user.name)))
         if st.button(_("Sign out"), icon=":material/logout:", key="impact_sign_out"):
             auth.sign_out(user)
     elif signin_page:

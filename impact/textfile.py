@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -195,13 +196,28 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _first_lines(text: str, count: int) -> str:
+    """The first `count` lines of `text` (any kind of line break), whole however long they are:
+    a header of 10,000 columns is one line."""
+    for number, found in enumerate(_LINE_BREAK.finditer(text), start=1):
+        if number == count:
+            return text[: found.end()]
+    return text
+
+
 def detect_delimiter(text: str) -> str:
     """The delimiter that splits the header into most fields and the rows consistently."""
-    sample_lines = text[:65536].splitlines()[:50]
+    sample_lines = _first_lines(text, 50).splitlines()[:50]
     sample = "\n".join(sample_lines)
     best, best_fields = ",", 0
     for delim in DELIMITERS:
-        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delim) if r]
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delim) if r]
+        except csv.Error:  # a field longer than csv's limit: this delimiter does not split the lines
+            continue
         if not rows or len(rows[0]) < 2:
             continue
         width = len(rows[0])
@@ -215,6 +231,14 @@ def detect_delimiter(text: str) -> str:
 
 
 def read_header(text: str, delimiter: str) -> list[str]:
-    for row in csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter):
-        return [cell.strip() for cell in row]
+    """The first row's cells, read whole (the file's size limit bounds it), never cut short."""
+    lines, head = 1, _first_lines(text, 1)
+    while head.count('"') % 2 and len(head) < len(text):  # a quoted value runs on: read more lines
+        lines *= 2
+        head = _first_lines(text, lines)
+    try:
+        for row in csv.reader(io.StringIO(head, newline=""), delimiter=delimiter):
+            return [cell.strip() for cell in row]
+    except csv.Error:  # a header cell longer than csv's limit (128 KB) is no header
+        return []
     return []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact import contract, db, export, ingest, labels, textfile, vocab
+from impact import audit, contract, db, export, ingest, labels, textfile, vocab
 from impact.i18n import N_, Enumeration, Message, _, format_date, format_moment, format_number, ngettext
 from impact.roles import LOADERS, User
 
@@ -735,6 +735,13 @@ def load(
             outcome.not_tried = [uploads[j].file_name for j in order[step + 1 :]]
             break
         outcome.loaded.append(report)
+        audit.record(
+            "load",
+            user.name,
+            target=f"batch {report.batch_id}: {report.file_name}",
+            detail={"kind": report.kind, "rows": report.row_count},
+            database=database,
+        )
     return outcome
 
 
@@ -745,7 +752,15 @@ def _part(progress: Progress, step: int, steps: int) -> Progress:
 def undo(batch_id: int, user: User, *, database: Path | str | None = None) -> ingest.UndoResult:
     """Undo one batch for a person allowed to (the check is here, not only in the page)."""
     _require_loader(user)
-    return ingest.undo_batch(batch_id, database=database, by=user.name)
+    result = ingest.undo_batch(batch_id, database=database, by=user.name)
+    audit.record(
+        "undo",
+        user.name,
+        target=f"batch {result.batch_id}: {result.file_name}",
+        detail={"kind": result.kind, "rows": result.rows_removed},
+        database=database,
+    )
+    return result
 
 
 def data_version(database: Path | str | None = None) -> tuple[tuple[int, str], ...]:

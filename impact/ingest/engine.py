@@ -26,6 +26,7 @@ from impact.ingest.messages import (
     ALSO_MEANS,
     CELL_ERROR,
     COLUMN_MISSING,
+    CONTROL_CHARACTER,
     DUPLICATE,
     DUPLICATE_FOR_PARTNER,
     DUPLICATE_TARGET,
@@ -49,6 +50,7 @@ from impact.ingest.messages import (
     TABLE_UNREADABLE,
     TARGET_STORED,
     TOO_FEW_FIELDS,
+    TOO_MANY_COLUMNS,
     TOO_MANY_FIELDS,
     UNKNOWN_EVENT,
     UNKNOWN_PARTNER,
@@ -236,6 +238,22 @@ class _Run:
             message = Message(template, params or {}) if template else self.value_errors[column][value]
             found.append(Problem.of(line, column, value, message))
         return found
+
+    def control_characters(self, kind: str, present: set[str]) -> None:
+        """Values holding a control character (contract.CONTROL_CHARACTERS; tabs and line breaks are
+        allowed in free text), shown with each one as �. A participant id is reported without
+        its value: ids are never shown."""
+        for col in contract.COLUMNS[kind]:
+            if col.name not in present:
+                continue
+            free = col.name in contract.FREE_TEXT_COLUMNS
+            pattern = contract.CONTROL_CHARACTERS_IN_FREE_TEXT if free else contract.CONTROL_CHARACTERS
+            shown = "null" if col.type == "person" else f"regexp_replace({col.name}, $pattern, '�', 'g')"
+            self.collect(
+                f"""select line, '{col.name}', {shown}, $template, null from cleaned
+                where regexp_matches({col.name}, $pattern)""",
+                {"template": CONTROL_CHARACTER, "pattern": pattern},
+            )
 
     def required(self, kind: str, present: set[str]) -> None:
         """Empty cells in required columns (a missing column is reported once, not per row)."""
@@ -555,6 +573,10 @@ def process(
     if not any(header):
         report.add(Problem.of(header_line, None, None, Message(NO_HEADER)))
         return report
+    if len(header) > contract.MAX_COLUMNS:  # before any work per column
+        widths = {"columns": f"{len(header):,}", "limit": f"{contract.MAX_COLUMNS:,}"}
+        report.add(Problem.of(header_line, None, None, Message(TOO_MANY_COLUMNS, widths)))
+        return report
 
     report.kind = kind or detect_kind(header)
     if report.kind is None:
@@ -673,6 +695,7 @@ def _check_and_store(
         "(line integer, col varchar, value varchar, template varchar, params map(varchar, varchar))"
     )
     run.required(kind, seen)
+    run.control_characters(kind, seen)
     run.type_columns(kind, seen)
     cur.execute("drop table cleaned")  # `typed` has it all now
     tell("Checking ids and references", 0.65)

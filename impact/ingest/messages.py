@@ -17,6 +17,10 @@ FILE_TOO_LARGE = N_(
 )
 FILE_EMPTY = N_("the file is empty: it needs a header row and at least one data row")
 NO_HEADER = N_("the first line should be a header row naming the columns")
+TOO_MANY_COLUMNS = N_(
+    "the header row has {columns} columns; a file may have at most {limit}. Keep the contract's columns "
+    "(delete the others, or save only them) and try again"
+)
 KIND_UNCLEAR = N_(
     "cannot tell whether this is a partners, events or engagements file from its header; "
     "check the column names or choose the kind"
@@ -37,6 +41,10 @@ NOT_CHECKED = N_("the rows above could not be read, so the values were not check
 EMPTY_ROWS_SKIPPED = NN_("skipped {n} row with every cell empty", "skipped {n} rows with every cell empty")
 NO_DATA_ROWS = N_("the file has a header but no data rows")
 VALUE_REQUIRED = N_("a value is required")
+CONTROL_CHARACTER = N_(
+    "contains a control character (shown as \ufffd), such as a NUL, a tab or a line break; delete it and "
+    "type the value again"
+)
 DUPLICATE = N_("appears more than once in the file (first on line {first_line})")
 DUPLICATE_FOR_PARTNER = N_("appears more than once for this partner in the file (first on line {first_line})")
 ALREADY_STORED = N_("is already stored (batch {batch}); to correct it, undo that batch and load the corrected file")

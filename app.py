@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from impact.web import auth, ui
+from impact.web import ui
 
 # "/" opens the overview for staff and the public impact page for everyone else. Every
 # page is registered (a direct URL to a staff page shows a sign-in prompt, not a 404);
 # the sidebar lists only the pages of the signed-in role.
-home = ui.home_page(auth.current_user())
+home = ui.home_page(ui.viewer())
 
 
 def _go_home() -> None:
@@ -20,4 +20,7 @@ pages = [
     st.Page(_go_home, title=ui.APP_TITLE, url_path="home", default=True),
     *(st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.id) for spec in ui.PAGES),
 ]
-st.navigation(pages, position="hidden").run()
+try:
+    st.navigation(pages, position="hidden").run()
+except Exception as error:  # the person gets a sentence, the log the traceback
+    ui.show_error(error)

@@ -505,7 +505,8 @@ def stacked_bars(
             name=names.get(key, str(key)),
             marker_color=colors.get(key, NEUTRAL),
             orientation="h" if horizontal else "v",
-            hovertemplate=("%{x:,d}" if horizontal else "%{y:,d}") + f" · {names.get(key, str(key))}<extra></extra>",
+            # the group's name by reference: a template is code, data never goes into one
+            hovertemplate=("%{x:,d}" if horizontal else "%{y:,d}") + " · %{fullData.name}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     if x_is_month:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -19,13 +21,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact import db
+from impact import audit, db
 from impact.i18n import _
 
 TOKEN_BYTES = 32  # 256 bits -> 43 URL-safe characters
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 MAX_LABEL = 200
 URL_PARAM = "share"
+# A visitor's openings of a link count once per visit: opened again (a reload, a new tab) within
+# this many minutes of their last look, it is the same visit.
+VISIT_MINUTES = 30
+# Control characters (and the marks that reverse text direction) have no place in a label.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class ShareError(ValueError):
@@ -96,6 +103,8 @@ def create(
         raise ShareError(_("Give the link a label, such as the funder's name, so you can recognise it later."))
     if len(label) > MAX_LABEL:
         raise ShareError(_("The label is too long: use at most {n} characters.").format(n=MAX_LABEL))
+    if CONTROL_CHARACTERS.search(label):
+        raise ShareError(_("The label contains a control character (such as a tab or a line break): remove it."))
     if start > end:
         raise ShareError(_("The period starts after it ends: choose a start date on or before the end date."))
     if expires_on < today:
@@ -124,6 +133,8 @@ def create(
                 "at": _utcnow(),
             },
         ).fetchone()[0]
+    scope = {"partners": ", ".join(chosen) if chosen else "all", "start": start, "end": end, "expires": expires_on}
+    audit.record("share_created", by, target=f"#{link_id} {label}", detail=scope, database=database)
     return ShareLink(link_id, label, tuple(chosen) if chosen else None, start, end, expires_on), token
 
 
@@ -148,12 +159,37 @@ def revoke(link_id: int, by: str, database: Path | str | None = None) -> None:
                 "update share_links set revoked_at = $at, revoked_by = $by where link_id = $id",
                 {"at": _utcnow(), "by": by, "id": link_id},
             )
+            audit.record("share_revoked", by, target=f"#{link_id}", database=database)
+
+
+_last_seen: dict[tuple[int, str], float] = {}  # (link, visitor) -> time.monotonic() of the last look
+_last_seen_lock = threading.Lock()
+
+
+def _new_visit(link_id: int, visitor: str | None) -> bool:
+    """True when this look at a link starts a visit: the visitor's first, or the first after a pause
+    of VISIT_MINUTES. Kept in this process's memory (a restart starts new visits)."""
+    if visitor is None:
+        return True
+    now = time.monotonic()
+    with _last_seen_lock:
+        last = _last_seen.get((link_id, visitor))
+        _last_seen[link_id, visitor] = now
+        if len(_last_seen) > 100_000:  # forget visits long over
+            for key in [k for k, seen in _last_seen.items() if seen < now - VISIT_MINUTES * 60]:
+                del _last_seen[key]
+    return last is None or now - last > VISIT_MINUTES * 60
 
 
 def open_link(
-    token: str | None, database: Path | str | None = None, today: date | None = None, count: bool = True
+    token: str | None,
+    database: Path | str | None = None,
+    today: date | None = None,
+    count: bool = True,
+    visitor: str | None = None,
 ) -> Visit:
-    """Check a visitor's token; an open link is counted (times opened, last opened) when `count`."""
+    """Check a visitor's token; an open link is counted (times opened, last opened) when `count`
+    and the look starts a visit (`visitor`: an opaque key of the browser; see _new_visit)."""
     if not token or not TOKEN_PATTERN.fullmatch(token):
         return Visit(LinkState.UNKNOWN)
     found = db.run_query("share_link_by_hash", db=database, token_sha256=token_hash(token))
@@ -172,10 +208,11 @@ def open_link(
         return Visit(LinkState.REVOKED)
     if link.expires_on < (today or _utcnow().date()):
         return Visit(LinkState.EXPIRED)
-    if count:
+    if count and _new_visit(link.link_id, visitor):
         with db.transaction(database) as cur:
             cur.execute(
                 "update share_links set times_opened = times_opened + 1, last_opened = $at where link_id = $id",
                 {"at": _utcnow(), "id": link.link_id},
             )
+        audit.record("share_opened", "public", target=f"#{link.link_id}", database=database)
     return Visit(LinkState.OK, link)

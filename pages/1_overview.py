@@ -6,7 +6,7 @@ reach_by_month, new_vs_returning_by_month.
 
 import streamlit as st
 
-from impact import charts, filters, i18n, metrics
+from impact import charts, filters, i18n, markup, metrics
 from impact.i18n import _
 from impact.web import dashboard, ui
 from impact.web.dashboard import INTEGER, MONTH, Column
@@ -17,7 +17,7 @@ previous = scope.previous()
 before = metrics.kpis(previous, run)
 st.caption(
     _("{scope}, compared with the {days} days before.").format(
-        scope=filters.describe(scope, options), days=i18n.format_number(previous.days)
+        scope=markup.text(filters.describe(scope, options)), days=i18n.format_number(previous.days)
     )
 )
 trend = metrics.kpis_by_month(scope, run)

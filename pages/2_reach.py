@@ -7,14 +7,14 @@ reach_by_age_group, cumulative_reach, return_within_90_days.
 
 import streamlit as st
 
-from impact import charts, filters, i18n, labels, metrics
+from impact import charts, filters, i18n, labels, markup, metrics
 from impact.i18n import _
 from impact.web import dashboard, ui
 from impact.web.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
 
 ctx = ui.page_setup("reach")
 run, scope, options, figures = dashboard.page_top(_("Outreach reach"))
-st.caption(filters.describe(scope, options))
+st.caption(markup.text(filters.describe(scope, options)))
 
 people_label, contacts_label = _("Unique people"), _("Contacts")
 partner_reach = metrics.MEASURE_BY_KEY["partner_reach"]
@@ -37,7 +37,7 @@ cards[2].metric(
 # --- by month and partner: a fragment, so switching the measure redraws this chart only ---
 
 
-@st.fragment
+@ui.guarded_fragment
 def by_partner() -> None:
     frame = metrics.reach_by_partner_month(scope, run)
     if dashboard.is_empty(frame, "unique_people", "contacts"):

@@ -7,14 +7,14 @@ Queries: kpis, language_reach, language_by_month, language_by_partner, events_by
 
 import streamlit as st
 
-from impact import charts, filters, i18n, labels, metrics
+from impact import charts, filters, i18n, labels, markup, metrics
 from impact.i18n import _
 from impact.web import dashboard, ui
 from impact.web.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
 
 ctx = ui.page_setup("languages")
 run, scope, options, figures = dashboard.page_top(_("Languages served"))
-st.caption(filters.describe(scope, options))
+st.caption(markup.text(filters.describe(scope, options)))
 
 people_label, contacts_label = _("Unique people"), _("Contacts")
 records_only = metrics.MEASURE_BY_KEY["records_only"]
@@ -96,7 +96,7 @@ else:
 # --- the trend: a fragment, so switching the measure redraws this chart only --------------
 
 
-@st.fragment
+@ui.guarded_fragment
 def trend() -> None:
     months = metrics.language_by_month(scope, run)
     if dashboard.is_empty(months, "contacts"):

@@ -8,14 +8,14 @@ events_by_partner_type, collaboration_by_partner, cohost_pairs, officials_meetin
 
 import streamlit as st
 
-from impact import charts, filters, i18n, labels, metrics
+from impact import charts, filters, i18n, labels, markup, metrics
 from impact.i18n import _
 from impact.web import dashboard, ui
 from impact.web.dashboard import DAY, INTEGER, MOMENT, MONTH, TEXT, Column
 
 ctx = ui.page_setup("partners")
 run, scope, options, figures = dashboard.page_top(_("Partner activity"))
-st.caption(filters.describe(scope, options))
+st.caption(markup.text(filters.describe(scope, options)))
 
 colors = charts.partner_colors(options.partners)
 events_label = _("Events")
@@ -32,7 +32,8 @@ if with_gaps.empty:
 else:
     lines = [
         _("{partner}: {months}").format(
-            partner=row.partner_name, months=", ".join(i18n.format_date(m, "month_short") for m in row.gap_months)
+            partner=markup.text(row.partner_name),
+            months=", ".join(i18n.format_date(m, "month_short") for m in row.gap_months),
         )
         for row in with_gaps.itertuples()
     ]

@@ -9,9 +9,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from impact import config, i18n, labels, metrics, public, shares
+from impact import config, i18n, labels, markup, metrics, public, shares
 from impact.i18n import _
-from impact.web import ui
+from impact.web import security, ui
 
 ctx = ui.page_setup("impact")
 
@@ -26,9 +26,9 @@ def _report(
 
 
 def _visit(token: str) -> shares.Visit:
-    """Check the share token; count the visit once per browser session."""
+    """Check the share token; count the visit once per browser session and visitor (not per reload)."""
     counted = st.session_state.setdefault("_impact_counted_links", set())
-    visit = shares.open_link(token, count=token not in counted)
+    visit = shares.open_link(token, count=token not in counted, visitor=security.visitor_key())
     if visit.state is shares.LinkState.OK:
         counted.add(token)
     return visit
@@ -84,8 +84,8 @@ if link is not None:
     names = report.partner_names
     st.caption(
         _("Prepared for {label}. Partners: {partners}. Period: {start} to {end}.").format(
-            label=link.label,
-            partners=", ".join(names) if names else _("all partners"),
+            label=markup.text(link.label),
+            partners=markup.text(", ".join(names)) if names else _("all partners"),
             start=i18n.format_date(scope.start),
             end=i18n.format_date(scope.end),
         )
@@ -96,6 +96,8 @@ years = scope.years()
 
 
 def _year_label(year: int) -> str:
+    if year not in years:  # Streamlit also formats what a client sent, offered or not
+        return str(year)
     first, last = scope.year_span(year)
     if (first, last) == (date(year, 1, 1), date(year, 12, 31)):
         return str(year)
@@ -103,6 +105,8 @@ def _year_label(year: int) -> str:
 
 
 year = st.selectbox(_("Year"), list(reversed(years)), format_func=_year_label, key="impact_year", width=320)
+if year not in years:  # a value the page did not offer (sent by hand): the latest year instead
+    year = years[-1]
 
 
 def _headline(row: pd.Series, heading: str) -> None:
@@ -125,11 +129,13 @@ st.subheader(_("Year by year"))
 trend = report.figures[report.figures["period"] != public.ALL].copy()
 trend["year_label"] = [_year_label(int(y)) for y in trend["year"]]
 st.plotly_chart(
-    public.trend_chart(
-        trend,
-        title=_("Unique people and contacts by year"),
-        names={"unique_people": _("Unique people"), "contacts": _("Contacts")},
-        y_title=_("People / contacts"),
+    markup.figure(
+        public.trend_chart(
+            trend,
+            title=_("Unique people and contacts by year"),
+            names={"unique_people": _("Unique people"), "contacts": _("Contacts")},
+            y_title=_("People / contacts"),
+        )
     ),
     width="stretch",
     config={"displayModeBar": False},
@@ -156,7 +162,7 @@ else:
         st.table(
             pd.DataFrame(
                 {
-                    _("Main language"): [labels.label("language", v) for v in frame["language"]],
+                    _("Main language"): [markup.text(labels.label("language", v)) for v in frame["language"]],
                     _("People"): frame["people"],
                 }
             ).set_index(_("Main language"))
@@ -167,7 +173,7 @@ else:
             pd.DataFrame(
                 {
                     _("Main neighborhood"): [
-                        _(v) if v in public.TRANSLATED_GROUPS else labels.label("neighborhood", v)
+                        _(v) if v in public.TRANSLATED_GROUPS else markup.text(labels.label("neighborhood", v))
                         for v in frame["neighborhood"]
                     ],
                     _("People"): frame["people"],
@@ -182,8 +188,8 @@ else:
     st.table(
         pd.DataFrame(
             {
-                _("Partner"): report.pairs["partner_a_name"],
-                _("With partner"): report.pairs["partner_b_name"],
+                _("Partner"): report.pairs["partner_a_name"].map(markup.text),
+                _("With partner"): report.pairs["partner_b_name"].map(markup.text),
                 _("Events held together"): report.pairs["events"],
             }
         ).set_index(_("Partner"))

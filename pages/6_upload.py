@@ -8,7 +8,7 @@ import logging
 
 import streamlit as st
 
-from impact import config, contract, i18n, ingest, upload
+from impact import config, contract, i18n, ingest, markup, upload
 from impact.i18n import _
 from impact.web import language as ui_i18n
 from impact.web import ui
@@ -40,7 +40,7 @@ def show_outcome(outcome: upload.LoadOutcome) -> None:
                 "- "
                 + _("batch {id}: {file} ({kind}, {rows} rows)").format(
                     id=report.batch_id,
-                    file=report.file_name,
+                    file=markup.text(report.file_name),
                     kind=upload.kind_label(report.kind),
                     rows=i18n.format_number(report.row_count),
                 )
@@ -50,13 +50,17 @@ def show_outcome(outcome: upload.LoadOutcome) -> None:
     if outcome.rejected is not None:
         st.error(
             _("{file} was not loaded: {summary}. Nothing of it is stored.").format(
-                file=outcome.rejected.file_name,
+                file=markup.text(outcome.rejected.file_name),
                 summary=upload.summary(outcome.rejected.row_count, outcome.rejected.problem_count),
             )
         )
         st.dataframe(upload.problems_frame(outcome.rejected.problems, outcome.rejected.kind), hide_index=True)
         if outcome.not_tried:
-            st.warning(_("Not loaded, because they come after it: {files}.").format(files=", ".join(outcome.not_tried)))
+            st.warning(
+                _("Not loaded, because they come after it: {files}.").format(
+                    files=markup.text(", ".join(outcome.not_tried))
+                )
+            )
     left, right = st.columns(2)
     for column, page_id, label, icon in (
         (left, "overview", _("See the overview"), ":material/dashboard:"),
@@ -70,7 +74,9 @@ def file_header(data: bytes, sha: str) -> tuple[list[str], str | None]:
     headers = state.setdefault("upload_headers", {})
     if sha not in headers:
         header = upload.read_header(data)
-        headers[sha] = (header, ingest.detect_kind(header) if any(header) else None)
+        # a header wider than the contract allows is refused by the check, before any work per column
+        readable = any(header) and len(header) <= contract.MAX_COLUMNS
+        headers[sha] = (header, ingest.detect_kind(header) if readable else None)
     return headers[sha]
 
 
@@ -87,14 +93,16 @@ def sheets_to_check(name: str, data: bytes, sha: str) -> list[tuple[str, str, in
         return [(f"{name} · {sheets[0].name}", f"{sha}_0", sheets[0])]
     chosen = []
     with st.container(border=True):
-        st.subheader(name, anchor=False)
+        st.subheader(markup.text(name), anchor=False)
         st.caption(
             _(
                 "This workbook has {n} sheets of data. Each sheet you tick is checked, and loaded as its own batch."
             ).format(n=i18n.format_number(len(sheets)))
         )
         for index, sheet in enumerate(sheets):
-            label = _("Sheet '{sheet}': {kind}").format(sheet=sheet.name, kind=upload.kind_label(sheet.kind))
+            label = _("Sheet '{sheet}': {kind}").format(
+                sheet=markup.text(sheet.name), kind=upload.kind_label(sheet.kind)
+            )
             if st.checkbox(label, value=True, key=f"upload_sheet_{sha}_{index}"):
                 chosen.append((f"{name} · {sheet.name}", f"{sha}_{index}", sheet))
     return chosen
@@ -117,7 +125,9 @@ def choose_columns(header: list[str], kind: str, sha: str) -> dict[str, str | No
         grid = st.columns(4)
         for match in matches:
             choice = grid[match.position % 4].selectbox(
-                match.header or _("(column {n} has no name)").format(n=match.position + 1),
+                markup.text(match.header)
+                if match.header
+                else _("(column {n} has no name)").format(n=match.position + 1),
                 options,
                 index=options.index(match.column or IGNORE),
                 format_func=lambda name: _("(ignore)") if name == IGNORE else name,
@@ -165,7 +175,7 @@ def show_report(report: ingest.FileReport, key: str) -> None:
             )
         st.download_button(
             _("Download the problems (CSV)"),
-            upload.problems_csv(report),
+            ui.download_data(lambda: upload.problems_csv(report)),  # made on click, while allowed
             file_name=report.file_name.rsplit(".", 1)[0] + "_problems.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -274,7 +284,9 @@ with check_tab:
         data = file.getvalue()
         sha = ingest.sha256_of(data)
         if sha in seen:
-            st.warning(_("{file} is the same file as one above; it is checked once.").format(file=file.name))
+            st.warning(
+                _("{file} is the same file as one above; it is checked once.").format(file=markup.text(file.name))
+            )
             continue
         seen.append(sha)
         is_workbook = ingest.is_workbook(data, file.name)
@@ -285,7 +297,7 @@ with check_tab:
                 header, detected = ([], None) if is_workbook else file_header(data, sha)
             box = st.container(border=True)
             with box:
-                st.subheader(title, anchor=False)
+                st.subheader(markup.text(title), anchor=False)
                 kind = None
                 if not is_workbook or sheet is not None:  # an unreadable workbook has no kind to choose
                     kind = st.selectbox(
@@ -297,7 +309,8 @@ with check_tab:
                         key=f"upload_kind_{key}",
                         help=_("Recognised from the header; change it if it is wrong."),
                     )
-                overrides = choose_columns(header, kind, key) if kind and any(header) else {}
+                wide = len(header) > contract.MAX_COLUMNS  # the check reports it; no selector per column
+                overrides = choose_columns(header, kind, key) if kind and any(header) and not wide else {}
             uploads.append(ingest.Upload(data, file.name, kind, overrides or None, sheet.name if sheet else None))
             boxes.append(box)
             keys.append(key)

@@ -5,7 +5,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from impact import i18n, ingest, metrics, roles, upload
+from impact import i18n, ingest, markup, metrics, roles, upload
 from impact.i18n import _
 from impact.web import ui
 
@@ -37,7 +37,7 @@ with history_tab:
     if undone is not None:
         st.success(
             _("Batch {id} ({file}) is undone: {rows} rows removed. The dashboards no longer count them.").format(
-                id=undone.batch_id, file=undone.file_name, rows=i18n.format_number(undone.rows_removed)
+                id=undone.batch_id, file=markup.text(undone.file_name), rows=i18n.format_number(undone.rows_removed)
             ),
             icon=":material/check_circle:",
         )
@@ -83,8 +83,8 @@ with history_tab:
                     ).format(
                         rows=i18n.format_number(int(batch["row_count"])),
                         kind=upload.kind_label(batch["kind"]),
-                        file=batch["file_name"],
-                        by=batch["loaded_by"],
+                        file=markup.text(batch["file_name"]),
+                        by=markup.text(batch["loaded_by"]),
                     ),
                     icon=":material/warning:",
                 )

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from impact import i18n, labels, metrics, public, shares
+from impact import i18n, labels, markup, metrics, public, shares
 from impact.i18n import _
 from impact.web import ui
 
@@ -52,7 +52,9 @@ if submitted:
     else:
         base = str(st.context.url or "").split("/share_links")[0]
         st.success(
-            _("Link created. Copy it now: it is shown only once. Send it to {label} only.").format(label=link.label)
+            _("Link created. Copy it now: it is shown only once. Send it to {label} only.").format(
+                label=markup.text(link.label)
+            )
         )
         st.code(shares.share_url(base, token), language=None)
 

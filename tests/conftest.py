@@ -136,3 +136,18 @@ def sign_in_as(at: AppTest, name: str) -> None:
     from impact.web import auth
 
     at.session_state[auth.SESSION_KEY] = {"name": name, "iat": time.time()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_log_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Sign-ins, loads and account changes made by tests go to a temporary audit log, never to
+    data/coalition.audit.jsonl (tests that read the log set their own $IMPACT_AUDIT_FILE)."""
+    import os
+
+    before = os.environ.get("IMPACT_AUDIT_FILE")
+    os.environ["IMPACT_AUDIT_FILE"] = str(tmp_path_factory.mktemp("audit") / "audit.jsonl")
+    yield
+    if before is None:
+        os.environ.pop("IMPACT_AUDIT_FILE", None)
+    else:
+        os.environ["IMPACT_AUDIT_FILE"] = before

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import config, db, i18n, ingest, upload
+from impact import config, db, i18n, ingest, markup, upload
 from impact.web import auth
 from tests.conftest import FIXTURES, sql
 
@@ -232,13 +232,15 @@ def test_an_analyst_undoes_a_batch_after_a_confirmation_naming_it(fixture_db: Pa
     at = open_page()
     at.selectbox(key="data_undo_batch").select(batch).run()
     assert at.warning[0].value.startswith(
-        f"This removes {rows} rows (Engagements (contacts)): all of engagements_big5.csv"
-    )
+        f"This removes {rows} rows (Engagements (contacts)): all of {markup.text('engagements_big5.csv')}"
+    )  # a file's name is shown as text: escaped for Markdown
     assert at.button(key="data_undo").disabled
     at.checkbox(key=f"data_undo_confirm_{batch}").check().run()
     at.button(key="data_undo").click().run()
     assert not at.exception, at.exception
-    assert at.success[0].value.startswith(f"Batch {batch} (engagements_big5.csv) is undone: {rows} rows removed")
+    assert at.success[0].value.startswith(
+        f"Batch {batch} ({markup.text('engagements_big5.csv')}) is undone: {rows} rows removed"
+    )
     assert sql(fixture_db, "select count(*) from engagements")[0][0] == before - rows
     assert sql(fixture_db, "select status, undone_by from batches where batch_id = $b", {"b": batch}) == [
         ("undone", "ana")

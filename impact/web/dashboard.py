@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from impact import config, export, filters, i18n, metrics
+from impact import config, export, filters, i18n, markup, metrics
 from impact.i18n import _
 from impact.web import filters as filter_widgets
 from impact.web import ui
@@ -122,7 +122,9 @@ def _rendered(
     """Build a chart's figure, table and CSV once; every later view of the same data, scope and
     language reuses them (the objects are shared between sessions and never changed)."""
     shown = display_frame(_frame, _columns)
-    return Rendered(figure=_figure() if _figure else None, table=shown, csv=export.safe_csv(shown))
+    # names from the data go into charts raw; markup.figure makes every one of them plain text
+    figure = markup.figure(_figure()) if _figure else None
+    return Rendered(figure=figure, table=shown, csv=export.safe_csv(shown))
 
 
 def _render(
@@ -176,7 +178,7 @@ def _show_table(rendered: Rendered, columns: Sequence[Column], name: str) -> Non
     )
     st.download_button(
         _("Download CSV"),
-        rendered.csv,
+        ui.download_data(lambda: rendered.csv),  # made on click, while the viewer may still see the page
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download.{name}",
@@ -236,7 +238,7 @@ def no_data_for_scope(scope: metrics.Scope, options: metrics.FilterOptions) -> N
         _(
             "No contacts or events match these filters ({scope}). Choose a longer period or fewer "
             "partners, languages or neighborhoods in the sidebar."
-        ).format(scope=filters.describe(scope, options)),
+        ).format(scope=markup.text(filters.describe(scope, options))),
         icon=":material/filter_alt_off:",
     )
     st.button(

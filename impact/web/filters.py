@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import i18n, labels, metrics, periods
+from impact import i18n, labels, markup, metrics, periods
 from impact.filters import (
     LISTS,
     PERIODS,
@@ -58,7 +58,7 @@ def sidebar(run: metrics.Runner) -> tuple[metrics.Scope, periods.Period]:
     )  # a partner or language that an undone upload took away is no longer chosen
     _seed_widgets(state, span)
     for problem in problems:  # at the top of the page, where a phone shows it too
-        st.warning(problem, icon=":material/link_off:")
+        st.warning(markup.text(problem), icon=":material/link_off:")  # it quotes the URL's values
     with st.sidebar:
         st.subheader(_("Filters"))
         _widgets(state, options, span)

@@ -45,7 +45,9 @@ def link_params() -> dict[str, str]:
 
 
 def _switch() -> None:
-    st.query_params[URL_PARAM] = i18n.URL_CODES[st.session_state[_SWITCHER_KEY]]
+    chosen = st.session_state[_SWITCHER_KEY]
+    if chosen in i18n.URL_CODES:  # a value the switcher did not offer (sent by hand) changes nothing
+        st.query_params[URL_PARAM] = i18n.URL_CODES[chosen]
 
 
 def language_switcher() -> None:

@@ -7,20 +7,35 @@ DB ?= data/coalition.duckdb
 PORT ?= 8501
 BENCH_ARGS ?=
 
-.PHONY: run test lint format bench system-deps demo clean catalog catalog-check
+.PHONY: run test lint format bench system-deps demo clean catalog catalog-check lock
 
 $(VENV)/bin/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-installed: requirements.txt | $(VENV)/bin/activate
-	$(PY) -m pip install --quiet -r requirements.txt
+# The lock files pin every package of the dependency tree with the SHA-256 of its files; pip
+# refuses anything unpinned or unhashed (README, Start). requirements*.txt are what people edit.
+$(VENV)/.run-installed: requirements.lock | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements-dev.lock | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@ $(VENV)/.run-installed
+
+# Write the lock files again after changing requirements.txt or requirements-dev.txt: pip-tools
+# resolves the whole tree and records the hashes of every file PyPI holds for each version. It
+# runs from a venv of its own, deleted after, so it never enters the app's or the tests' venv.
+LOCK_VENV := .lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet pip-tools==7.6.2
+	for name in requirements requirements-dev; do \
+		CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+			--strip-extras --no-emit-find-links --output-file $$name.lock $$name.txt || exit 1; \
+	done
+	rm -rf $(LOCK_VENV)
 
 # Debian's chromium (browser tests, chart export) and CJK fonts (Chinese text in images).
 system-deps:
@@ -70,4 +85,4 @@ bench: $(VENV)/.dev-installed
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

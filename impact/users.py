@@ -71,7 +71,7 @@ class Throttle:
     free_failures: int = 3
     base_wait_seconds: float = 5.0
     max_wait_seconds: float = MAX_WAIT_SECONDS
-    answer_seconds: float = 1.0
+    answer_seconds: float = 2.0  # above a bcrypt check (12 rounds) even on a slow, busy machine
     client_free_failures: int = 10
     client_window_minutes: float = 15.0
 

@@ -20,8 +20,9 @@ IGNORE = ""  # the column-match choice that ignores a column
 st.title(_("Upload data"))
 st.caption(
     _(
-        "Load the CSV exports of partners' systems. Every file is checked as a whole before anything is "
-        "stored, and nothing is loaded until you press Load. Loaded files can be undone on the Data page."
+        "Load the exports of partners' systems, as CSV files or Excel workbooks. Every file is checked as a "
+        "whole before anything is stored, and nothing is loaded until you press Load. Loaded files can be "
+        "undone on the Data page."
     )
 )
 state = st.session_state

@@ -166,7 +166,7 @@ def test_users_command_refuses_an_unknown_role_as_bad_usage(
 def test_users_command_runs_as_a_module_with_the_password_piped_in(tmp_path: Path) -> None:
     """The documented command works end to end in a real process."""
     path = tmp_path / "users.json"
-    env = {"IMPACT_USERS_FILE": str(path), "PATH": "/usr/bin:/bin"}
+    env = {"IMPACT_USERS_FILE": str(path), "PATH": "/usr/bin:/bin", "IMPACT_AUDIT_FILE": str(tmp_path / "audit.jsonl")}
     done = subprocess.run(
         [sys.executable, "-m", "impact", "users", "add", "ana", "--role", "analyst"],
         input=PASSWORD + "\n",

@@ -188,7 +188,9 @@ def test_templates_and_the_data_dictionary_are_on_the_page(empty_db: Path, analy
         f"{upload.kind_label(kind)} template" for kind in contract.KINDS
     ]
     dictionaries = [df.value for df in at.dataframe if "Headers accepted" in df.value.columns]
-    assert [list(d["Column"]) for d in dictionaries] == [list(upload.data_dictionary(k)["Column"]) for k in contract.KINDS]
+    assert [list(d["Column"]) for d in dictionaries] == [
+        list(upload.data_dictionary(k)["Column"]) for k in contract.KINDS
+    ]
 
 
 def test_a_director_does_not_get_the_upload_page(empty_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

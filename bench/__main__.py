@@ -27,6 +27,7 @@ from typing import Any
 
 import duckdb  # the raw baseline only; the app reaches DuckDB through impact.db alone
 
+from bench import browser
 from impact import config
 
 OUT = config.PROJECT_ROOT / "bench" / "out"
@@ -37,6 +38,7 @@ INGEST_ROWS = 1_000_000
 REPEATS = 5  # query timings are the best of this many warm runs
 FIRST_VIEWS = 2  # a page's first view is the best of this many
 PAGE_TIMEOUT = 900  # seconds AppTest waits for one run of a page
+BROWSER_TIMEOUT_PER_MILLION = 90  # seconds the browser waits for a view, per million engagements (at least 180)
 # code whose change changes a demo database, so a stored one is rebuilt
 DEMO_INPUTS = ("impact/demo.py", "impact/schema.sql", "impact/contract.py", "impact/vocab.py")
 CHILD_ENV = {
@@ -206,6 +208,7 @@ class PageResult:
     calls: list[tuple[str, dict[str, Any], float, int]] = field(default_factory=list)
     peak_kb: int | None = None
     error: str | None = None
+    charts: browser.Charts | None = None  # what the page drew that the browser section waits for
 
 
 def _child_page(page_file: str, database: str) -> dict[str, Any]:
@@ -247,6 +250,7 @@ def _child_page(page_file: str, database: str) -> dict[str, Any]:
         "calls": [(c.name, c.params, c.seconds, c.rows) for c in calls],
         "peak_kb": _peak_kilobytes(),
         "error": error,
+        "charts": None if error else _charts(at),
     }
 
 
@@ -261,10 +265,53 @@ def measure_pages(database: Path) -> list[PageResult]:
         print(f"  page {spec.id} ...".ljust(70), end="\r", flush=True)
         found = _child("--child-page", spec.file, "--db", str(database))
         results.append(
-            PageResult(spec.id, **{k: found.get(k) for k in ("first_view", "cached_view", "peak_kb", "error")})
+            PageResult(
+                spec.id, **{k: found.get(k) for k in ("first_view", "cached_view", "peak_kb", "error", "charts")}
+            )
         )
         results[-1].calls = found.get("calls") or []
     return results
+
+
+def _charts(at: Any) -> browser.Charts:
+    """The plotly charts and the metric cards' sparklines an AppTest run drew."""
+    return browser.Charts(len(at.get("plotly_chart")), sum(1 for m in at.metric if len(m.proto.chart_data)))
+
+
+def _child_charts(database: str) -> dict[str, Any]:
+    """In a child process: how many plotly charts each page of the browser section draws, in
+    AppTest as the browser's viewer (an admin; the public on the public page)."""
+    os.environ["IMPACT_DB"] = database
+    from streamlit.testing.v1 import AppTest
+
+    from bench import browser
+    from impact.roles import PUBLIC
+    from impact.web import auth, ui
+
+    counts = {}
+    for page_id in (browser.PUBLIC_PAGE, *browser.STAFF_PAGES):
+        viewer = PUBLIC if page_id == browser.PUBLIC_PAGE else auth.User("bench", "admin", "local")
+        auth.current_user = lambda viewer=viewer: viewer
+        at = AppTest.from_file(str(APP), default_timeout=PAGE_TIMEOUT)
+        at.switch_page(ui.PAGE_BY_ID[page_id].file)
+        at.run()
+        if not at.exception:
+            counts[page_id] = _charts(at)
+    return {"charts": counts}
+
+
+def measure_browser(database: Database, pages: list[PageResult]) -> browser.BrowserResult:
+    """The browser section; the pages' chart counts come from their AppTest runs when there were any."""
+    counts = {p.page: p.charts for p in pages if p.charts is not None}
+    if not pages:
+        print("  counting the pages' charts (AppTest) ...".ljust(70), end="\r", flush=True)
+        found = _child("--child-charts", "--db", str(database.path))
+        if found.get("error"):
+            return browser.BrowserResult(database.engagements, error=f"counting the charts failed: {found['error']}")
+        counts = found["charts"]
+    # a 10,000,000-engagement first view takes tens of seconds; a view that never gets ready ends the wait
+    timeout = max(180.0, BROWSER_TIMEOUT_PER_MILLION * database.engagements / 1_000_000)
+    return browser.measure(database.path, database.engagements, counts, timeout)
 
 
 # --------------------------------------------------------------------------- queries
@@ -489,7 +536,9 @@ def print_ingest(csv: Path, engine: dict[str, Any], raw: dict[str, Any]) -> None
         print(f"  DuckDB read_csv: failed - {raw['error']}")
 
 
-def run(sizes: Sequence[int], rebuild: bool) -> int:
+def run(sizes: Sequence[int], rebuild: bool, apptest: bool = True, in_browser: bool = True) -> int:
+    """The whole benchmark; `apptest` False leaves out the AppTest pages, the queries and the ingest
+    (--browser-only), `in_browser` False the browser section (--no-browser)."""
     os.environ.update(CHILD_ENV)  # before anything imports Streamlit (impact.web.ui does)
     started = time.perf_counter()
     print(
@@ -508,12 +557,21 @@ def run(sizes: Sequence[int], rebuild: bool) -> int:
             f"\nDemo database: {engagements:,} engagements, {database.path.relative_to(config.PROJECT_ROOT)} "
             f"({mb:,.0f} MB), {how} in {_seconds(database.build_seconds)} by `python -m impact demo`"
         )
-        baseline = _child("--child-baseline", "--db", str(database.path)).get("peak_kb")
-        pages = measure_pages(database.path)
-        queries = measure_queries(database.path, pages)
-        print(" " * 70, end="\r")
-        print_pages(database, pages, queries)
-        print_queries(database, queries, baseline)
+        pages: list[PageResult] = []
+        if apptest:
+            baseline = _child("--child-baseline", "--db", str(database.path)).get("peak_kb")
+            pages = measure_pages(database.path)
+            queries = measure_queries(database.path, pages)
+            print(" " * 70, end="\r")
+            print_pages(database, pages, queries)
+            print_queries(database, queries, baseline)
+        if in_browser:
+            result = measure_browser(database, pages)
+            print(" " * 70, end="\r")
+            browser.print_result(result, _table)
+    if not apptest:
+        print(f"\nBenchmark took {time.perf_counter() - started:,.0f} s. Numbers are printed, never asserted.")
+        return 0
     partners, events, engagements_csv = ingest_files(INGEST_ROWS)
     print("  ingest ...", end="\r", flush=True)
     engine = _child("--child-ingest", str(partners), str(events), str(engagements_csv))
@@ -527,7 +585,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Coalition Impact benchmark")
     parser.add_argument("--ten-million", action="store_true", help="also measure a 10,000,000-engagement database")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the demo databases in bench/out/")
-    for hidden in ("--child-page", "--child-query", "--child-baseline", "--child-ingest", "--child-read-csv"):
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
+        "--browser-only", action="store_true", help="only the browser section (no AppTest, queries, ingest)"
+    )
+    only.add_argument("--no-browser", action="store_true", help="leave out the browser section")
+    children_options = ("--child-page", "--child-query", "--child-baseline", "--child-ingest", "--child-read-csv")
+    for hidden in (*children_options, "--child-charts"):
         parser.add_argument(hidden, nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--calls", help=argparse.SUPPRESS)
@@ -540,13 +604,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "child_baseline": lambda _values: _child_baseline(args.db),
         "child_ingest": lambda values: _child_ingest(*values),
         "child_read_csv": lambda values: _child_read_csv(values[0]),
+        "child_charts": lambda _values: _child_charts(args.db),
     }
     for option, action in children.items():
         values = getattr(args, option)
         if values is not None:
             Path(args.result).write_bytes(pickle.dumps(action(values)))
             return 0
-    return run(SIZES if args.ten_million else SIZES[:1], args.rebuild)
+    sizes = SIZES if args.ten_million else SIZES[:1]
+    return run(sizes, args.rebuild, apptest=not args.browser_only, in_browser=not args.no_browser)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from impact import i18n, periods, vocab
+from impact import i18n, markup, periods, vocab
 from impact.i18n import _
 
 # Okabe-Ito: distinguishable with the common kinds of colour blindness.
@@ -641,4 +641,237 @@ def paired_bars(
     fig.update_xaxes(title=x_title, tickformat=",d", range=_room_for_labels(largest))
     fig.update_yaxes(autorange="reversed", type="category", automargin=True, title=None)
     _whole_number_ticks(fig)
+    return fig
+
+
+# --- targets, milestones and the community's voice ------------------------------------------
+
+GOAL_COLOR = "#000000"
+MILESTONE_COLOR = "#882255"
+# Answers 1 (not at all) to 5 (very much): vermillion and orange below the middle, grey in it,
+# blues above (Okabe-Ito: told apart in every common kind of colour vision).
+SCALE_COLORS = ("#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2")
+STATUS_COLORS = {
+    "met": "#009E73",
+    "on_track": "#0072B2",
+    "behind": "#D55E00",
+    "missed": "#D55E00",
+    "under_way": "#56B4E9",
+    "not_started": NEUTRAL,
+}
+
+
+def add_goal_lines(
+    fig: go.Figure, goals: pd.DataFrame, name: str, month_names: Sequence[str] | None = None
+) -> go.Figure:
+    """A dashed line per target over a monthly chart (goals: month, goal, name, as goals.goal_lines
+    gives them); `name` is the legend's words with {name} for the target's name. `month_names`:
+    the chart's x axis names the months of a year (January first) instead of dating them."""
+    for target, rows in goals.groupby("name", sort=False):
+        x = [month_names[pd.Timestamp(m).month - 1] for m in rows["month"]] if month_names else rows["month"]
+        fig.add_scatter(
+            x=x,
+            y=rows["goal"],
+            name=name.format(name=target),
+            mode="lines+markers",  # a tick per month: a target that covers one month of the chart still shows
+            line={"color": GOAL_COLOR, "width": 2, "dash": "dash"},
+            marker={"symbol": "line-ew-open", "size": 12, "color": GOAL_COLOR, "line": {"width": 2}},
+            hovertemplate="%{y:,.0f}",
+            meta="goal",
+        )
+    return fig
+
+
+def mark_milestones(fig: go.Figure, marks: pd.DataFrame) -> go.Figure:
+    """Milestones on a chart by month: a dotted line at each month that has one, and a diamond at the
+    top of the plot whose hover names them (day, title, partners). marks: month, date, title,
+    partners (goals.milestone_marks). Titles and names are people's text and annotations are not
+    traces (markup.figure escapes traces), so they are escaped here."""
+    if marks.empty:
+        return fig
+    for month, rows in marks.groupby("month", sort=True):
+        lines = []
+        for row in rows.itertuples(index=False):
+            line = f"{i18n.format_date(row.date)} · {markup.chart(row.title)}"
+            if row.partners:
+                line += f" ({markup.chart(row.partners)})"
+            lines.append(line)
+        fig.add_shape(
+            type="line",
+            x0=month,
+            x1=month,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"color": MILESTONE_COLOR, "width": 1, "dash": "dot"},
+            layer="below",
+            name="milestone",  # i18n: ignore (a name for code and tests, never shown)
+        )
+        fig.add_annotation(
+            x=month,
+            y=1,
+            xref="x",
+            yref="paper",
+            yanchor="top",
+            text="◆" if len(lines) == 1 else f"◆{len(lines)}",
+            showarrow=False,
+            font={"color": MILESTONE_COLOR, "size": 13},
+            hovertext="<br>".join(lines),
+            name="milestone",  # i18n: ignore (a name for code and tests, never shown)
+        )
+    return fig
+
+
+def monthly_bars(frame: pd.DataFrame, y: str, name: str, title: str, y_title: str) -> go.Figure:
+    """One bar per calendar month (survey responses); the numbers in the hover."""
+    fig = go.Figure()
+    fig.add_bar(x=frame["month"], y=frame[y], name=name, marker_color=PALETTE[0], hovertemplate="%{y:,d}")
+    _months(fig, frame["month"])
+    return _layout(fig, title, y_title)
+
+
+def cumulative_progress(
+    frame: pd.DataFrame, goals: pd.DataFrame, target: int, title: str, actual: str, goal: str, y_title: str
+) -> go.Figure:
+    """A target's actual so far at the end of each month (bars) against the pace expected by then
+    (dashed) and the target itself (a line across). frame: month, cumulative."""
+    fig = go.Figure()
+    fig.add_bar(x=frame["month"], y=frame["cumulative"], name=actual, marker_color=PALETTE[0], hovertemplate="%{y:,d}")
+    add_goal_lines(fig, goals, goal)
+    fig.add_hline(y=target, line={"color": GOAL_COLOR, "width": 1}, layer="below")
+    _months(fig, frame["month"])
+    _layout(fig, title, y_title)
+    fig.update_yaxes(range=[0, max([target, *frame["cumulative"].fillna(0)]) * 1.1 or 1])
+    return fig
+
+
+def progress_bars(frame: pd.DataFrame, title: str, pace: str, names: Mapping[str, str]) -> go.Figure:
+    """Each target's actual as a share of it (a bar in its status's colour, with the counts beside
+    it) and the share expected by now (a black tick). frame: label, share, expected_share, status,
+    text (goals.progress_frame and the page's words); `names`: status -> its words."""
+    rows = frame.reset_index(drop=True)
+    fig = go.Figure()
+    fig.add_bar(
+        x=rows["share"].fillna(0).clip(upper=1.5),
+        y=rows["label"],
+        orientation="h",
+        marker_color=[STATUS_COLORS.get(s, NEUTRAL) for s in rows["status"]],
+        text=list(rows["text"]),
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[names.get(s, s) for s in rows["status"]],
+        hovertemplate="%{y}: %{text} · %{customdata}<extra></extra>",
+        showlegend=False,
+    )
+    expected = rows.dropna(subset=["expected_share"])
+    if not expected.empty:
+        fig.add_scatter(
+            x=expected["expected_share"].clip(upper=1.5),
+            y=expected["label"],
+            mode="markers",
+            marker={
+                "symbol": "line-ns-open",
+                "size": 22,
+                "color": GOAL_COLOR,
+                "line": {"width": 3, "color": GOAL_COLOR},
+            },
+            name=pace,
+            hovertemplate="%{x:.0%}<extra></extra>",
+        )
+    fig.add_vline(x=1, line={"color": NEUTRAL, "width": 1, "dash": "dot"}, layer="below")
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": font_family()},
+        height=max(260, 110 + 34 * len(rows)),
+        margin={"l": 10, "r": 120, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        separators=".,",
+    )
+    fig.update_xaxes(tickformat=".0%", range=[0, max(1.1, float(rows["share"].fillna(0).clip(upper=1.5).max()) + 0.1)])
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    return fig
+
+
+def milestone_timeline(marks: pd.DataFrame, title: str) -> go.Figure:
+    """Milestones along the period: a row per kind, a diamond per milestone (public ones filled),
+    its title beside it. marks: date, title, kind_name, partners, public (goals.milestone_marks)."""
+    fig = go.Figure()
+    for public, symbol in ((True, "diamond"), (False, "diamond-open")):
+        rows = marks[marks["public"] == public]
+        if rows.empty:
+            continue
+        fig.add_scatter(
+            x=[pd.Timestamp(d) for d in rows["date"]],
+            y=rows["kind_name"],
+            mode="markers+text",
+            text=list(rows["title"]),
+            textposition="top center",
+            textfont={"size": 11},
+            customdata=[[i18n.format_date(d), p] for d, p in zip(rows["date"], rows["partners"], strict=True)],
+            marker={
+                "symbol": symbol,
+                "size": 13,
+                "color": MILESTONE_COLOR,
+                "line": {"width": 2, "color": MILESTONE_COLOR},
+            },
+            hovertemplate="%{customdata[0]} · %{text}<br>%{customdata[1]}<extra></extra>",
+            showlegend=False,
+        )
+    kinds = list(dict.fromkeys(marks["kind_name"]))
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": font_family()},
+        height=max(240, 120 + 48 * len(kinds)),
+        margin={"l": 10, "r": 30, "t": 60, "b": 10},
+        separators=".,",
+    )
+    fig.update_yaxes(type="category", automargin=True, categoryorder="array", categoryarray=kinds)
+    if len(marks):
+        first, last = pd.Timestamp(min(marks["date"])), pd.Timestamp(max(marks["date"]))
+        fig.update_xaxes(range=[first - pd.Timedelta(days=30), last + pd.Timedelta(days=30)])
+    return fig
+
+
+def diverging_bars(frame: pd.DataFrame, title: str, answer_names: Sequence[str], x_title: str) -> go.Figure:
+    """Answers on a scale of 1 to 5 per group, as bars that diverge from the middle: 1 and 2 to the
+    left, 4 and 5 to the right, 3 split across the middle, so groups compare at a glance by how far
+    their bars reach each way. frame: label (the group, with its number of responses), share_1 ..
+    share_5, count_1 .. count_5, in the order to show; `answer_names`: the words of 1 .. 5."""
+    fig = go.Figure()
+    # relative bars stack outwards from 0 in the order they are added: the middle first
+    order = ((3, -0.5), (2, -1.0), (1, -1.0), (3, 0.5), (4, 1.0), (5, 1.0))
+    for answer, sign in order:
+        share = frame[f"share_{answer}"].fillna(0)
+        fig.add_bar(
+            x=share * sign,
+            y=frame["label"],
+            orientation="h",
+            name=answer_names[answer - 1],
+            legendgroup=str(answer),
+            legendrank=answer,
+            showlegend=not (answer == 3 and sign < 0),
+            marker_color=SCALE_COLORS[answer - 1],
+            customdata=list(zip(share, frame[f"count_{answer}"].fillna(0).astype(int), strict=True)),
+            hovertemplate="%{y} · %{fullData.name}: %{customdata[0]:.0%} (%{customdata[1]:,d})<extra></extra>",
+        )
+    ticks = [-1.0, -0.5, 0.0, 0.5, 1.0]
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": font_family()},
+        barmode="relative",
+        height=max(240, 120 + 34 * len(frame)),
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "traceorder": "normal"},
+        separators=".,",
+    )
+    fig.update_xaxes(
+        title=x_title,
+        range=[-1.02, 1.02],
+        tickvals=ticks,
+        ticktext=[i18n.format_percent(abs(t), 0) for t in ticks],
+        zeroline=True,
+        zerolinecolor="#555555",
+    )
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
     return fig

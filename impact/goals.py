@@ -55,6 +55,7 @@ COUNTS_CATEGORIES = frozenset({"languages_served", "neighborhoods_reached", "act
 FOLLOWED_MONTHLY = ADDS_UP | {"unique_people"}
 SaveRefused = saved_targets.SaveRefused
 EDITOR_COLUMNS = saved_targets.COLUMNS  # metric, period_start, period_end, target, partner_id, label
+WHOLE_COALITION = ""  # the table's partner for a target of the whole coalition (an empty partner_id)
 
 MET, ON_TRACK, BEHIND, UNDER_WAY, MISSED, NOT_STARTED = (
     "met",
@@ -408,7 +409,7 @@ def editable_targets(run: Runner = db.run_query) -> pd.DataFrame:
             "period_start": pd.to_datetime(pd.Series(list(found["period_start"]), dtype="object")),
             "period_end": pd.to_datetime(pd.Series(list(found["period_end"]), dtype="object")),
             "target": pd.Series(found["target"], dtype="Int64"),
-            "partner_id": pd.Series(found["partner_id"], dtype="string"),
+            "partner_id": pd.Series(found["partner_id"], dtype="string").fillna(WHOLE_COALITION),
             "label": pd.Series(found["label"], dtype="string"),
         },
         columns=list(EDITOR_COLUMNS),

@@ -18,15 +18,17 @@ import fcntl
 import json
 import logging
 import os
+import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from impact import config
+from impact import config, i18n
 from impact.i18n import N_, _
+from impact.roles import ROLES, role_label
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +122,47 @@ def event_label(event: str) -> str:
     return _(EVENTS[event]) if event in EVENTS else event
 
 
+# The details an entry can have, and the reasons a sign-in was refused, as people read them.
+_DETAIL_LABELS = {
+    "kind": N_("kind"),
+    "rows": N_("rows"),
+    "role": N_("role"),
+    "before": N_("before"),
+    "why": N_("why"),
+    "partners": N_("partners"),
+    "start": N_("from"),
+    "end": N_("to"),
+    "expires": N_("expires after"),
+}
+_REFUSALS = {
+    "unknown_name": N_("no such account"),
+    "wrong_password": N_("wrong password"),
+    "account_waiting": N_("the account was waiting after wrong passwords"),
+    "client_waiting": N_("this address was waiting after wrong sign-ins"),
+}
+_KINDS = {"partners": N_("Partners"), "events": N_("Events"), "engagements": N_("Engagements (contacts)")}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def describe(detail: object) -> str:
-    """An entry's details as `key: value; ...` for a table."""
+    """An entry's details in the reader's language: `role: Director; from: Jan 1, 2024; ...`."""
     if not isinstance(detail, Mapping):
         return str(detail or "")
-    return "; ".join(f"{key}: {value}" for key, value in detail.items())
+    return "; ".join(
+        f"{_(_DETAIL_LABELS[key]) if key in _DETAIL_LABELS else key}: {_value(key, value)}"
+        for key, value in detail.items()
+    )
+
+
+def _value(key: str, value: object) -> str:
+    if key == "why" and value in _REFUSALS:
+        return _(_REFUSALS[str(value)])
+    if key == "kind" and value in _KINDS:
+        return _(_KINDS[str(value)])
+    if key in ("role", "before") and value in ROLES:
+        return role_label(str(value))
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return i18n.format_date(date.fromisoformat(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return i18n.format_number(value)
+    return str(value)

@@ -9,12 +9,13 @@ labels, legends, hovers, ticks). A partner named `[x](https://evil.example)` or
 Everything a person or a file supplied (partner, event-derived and file names, share-link
 labels, values read from the URL) goes through one of these before it is drawn:
 
-- `text()` for Streamlit's Markdown elements: every ASCII punctuation character is
-  backslash-escaped (CommonMark lets any of them be escaped, and none then starts markup),
-  addresses, emails and shortcodes are broken by an invisible word joiner (Streamlit links
-  and draws them after parsing, where escapes no longer count), and line breaks become
-  spaces. Elements that show text literally (st.dataframe, st.code, widget options) need
-  nothing.
+- `text()` for Streamlit's Markdown elements: every character that starts Markdown inline
+  (backslash, backtick, `* _ { } [ ] < > & ~ $ |`) is backslash-escaped, and so is what starts a block at
+  the start of the text (`#`, `-`, `+`, `=`, `1.`); addresses, emails and shortcodes are
+  broken by an invisible word joiner (Streamlit links and draws them after parsing, where
+  escapes no longer count); line breaks become spaces. Commas, quotes, parentheses and the
+  like need nothing and stay as they are. Elements that show text literally (st.dataframe,
+  st.code, widget options) need nothing.
 - `chart()` for one plotly text, `figure()` for every text of a built figure (how the
   dashboards and the impact page draw charts: data goes into charts raw, once, here).
 
@@ -24,14 +25,17 @@ No Streamlit and no plotly import: these are string functions (tests/test_securi
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-_MARKDOWN_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+# Characters that start Markdown anywhere in a line: code, emphasis, strikethrough, math, links
+# and images ([...]), HTML and autolinks (<...>), entities (&...;), tables, directives' {...}.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]<>&~$|])")
+# ... and what starts a block only at the start of the text: headings, lists, rules, quotes.
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)(#|\+|-|=|\d+(?=[.)]))")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 # Streamlit turns some plain text into links and icons after the Markdown is parsed, on the text
 # itself, where escapes no longer count: addresses (https://..., www....), emails (a@b.org) and
@@ -50,8 +54,15 @@ _AXIS_TEXTS = ("categoryarray",)
 
 def text(value: object) -> str:
     """`value` as literal text inside any Streamlit element that reads Markdown."""
-    plain = _AUTOLINK_PARTS.sub(_WORD_JOINER, _LINE_BREAKS.sub(" ", str(value)))
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", plain)
+    plain = _AUTOLINK_PARTS.sub(_WORD_JOINER, _LINE_BREAKS.sub(" ", str(value)).lstrip())
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", plain)
+    return _MARKDOWN_BLOCK_START.sub(_escape_block_start, escaped)
+
+
+def _escape_block_start(found: re.Match[str]) -> str:
+    """`# x`, `- x`, `+ x`, `= x` and `1. x` at the start read as themselves, not as a heading or a list."""
+    marker = found.group(2)
+    return found.group(1) + (marker + "\\" if marker[0].isdigit() else "\\" + marker)
 
 
 def chart(value: object) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import string
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -28,17 +27,34 @@ HOSTILE = (
 )
 
 
+ACTIVE = "\\`*_{}[]<>&~$|"  # characters that start Markdown anywhere in a line
+
+
 @pytest.mark.parametrize("value", HOSTILE)
-def test_markdown_text_escapes_every_punctuation_mark_and_breaks_autolinks(value: str) -> None:
-    """Every ASCII punctuation mark is backslash-escaped, line breaks are spaces, and addresses, emails and
-    shortcodes (which Streamlit links after parsing) carry an invisible word joiner."""
+def test_markdown_text_escapes_what_starts_markup_and_breaks_autolinks(value: str) -> None:
+    """Every character that starts Markdown is backslash-escaped, line breaks are spaces, a block marker at the start
+    is escaped, and addresses, emails and shortcodes (which Streamlit links after parsing) carry an invisible word
+    joiner; what a reader sees is the value itself."""
     shown = markup.text(value)
-    unescaped = re.sub(r"\\[" + re.escape(string.punctuation) + "]", "", shown)
-    assert not any(mark in unescaped for mark in string.punctuation), shown
+    unescaped = re.sub(r"\\.", "", shown)
+    assert not any(mark in unescaped for mark in ACTIVE), shown
     assert "\n" not in shown
     read = re.sub(r"\\(.)", r"\1", shown)  # what a reader sees
-    assert not re.search(r"(?i)(https?://|www\.|\w@)", read)
+    assert not re.search(r"(?i)(https?://|www\.|\w@|:\w+:)", read)
     assert read.replace("\u2060", "") == value.replace("\n", " ")  # nothing else changes
+
+
+@pytest.mark.parametrize("value", ["# Heading", "- item", "+ item", "= x", "1. first", "12) twelfth", "---"])
+def test_a_block_marker_at_the_start_is_escaped(value: str) -> None:
+    """A name that starts like a heading, a list or a rule reads as itself."""
+    shown = markup.text(value)
+    assert shown != value and re.sub(r"\\(.)", r"\1", shown) == value
+
+
+def test_ordinary_punctuation_stays_as_it_is() -> None:
+    """Commas, quotes, parentheses and full stops start no Markdown: dates and sentences read unchanged."""
+    for plain in ("Jan 1, 2024 to Dec 31, 2024", "The link's period 'xyz'; showing (all).", "Sunset/Parkside"):
+        assert markup.text(plain) == plain
 
 
 def test_chinese_names_and_plain_words_read_as_they_are() -> None:

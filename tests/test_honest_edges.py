@@ -28,7 +28,9 @@ def tenth_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for partner in builders.PARTNER_IDS:
             number += 1
             language = ("Cantonese", "Mandarin", "English")[number % 3]
-            rows.append(builders.engagement(number, day=day, partner=partner, person=f"p{number % 40}", language=language))
+            rows.append(
+                builders.engagement(number, day=day, partner=partner, person=f"p{number % 40}", language=language)
+            )
         day += timedelta(days=3)
     rows.append(builders.engagement(number + 1, day=LAST_DAY, partner="HYC", person="p-last"))
     for name, data in (("partners.csv", builders.PARTNERS), ("engagements.csv", rows)):

@@ -162,19 +162,19 @@ def revoke(link_id: int, by: str, database: Path | str | None = None) -> None:
             audit.record("share_revoked", by, target=f"#{link_id}", database=database)
 
 
-_last_seen: dict[tuple[int, str], float] = {}  # (link, visitor) -> time.monotonic() of the last look
+_last_seen: dict[tuple[str, str], float] = {}  # (link's token hash, visitor) -> time.monotonic() of the last look
 _last_seen_lock = threading.Lock()
 
 
-def _new_visit(link_id: int, visitor: str | None) -> bool:
+def _new_visit(link: str, visitor: str | None) -> bool:
     """True when this look at a link starts a visit: the visitor's first, or the first after a pause
     of VISIT_MINUTES. Kept in this process's memory (a restart starts new visits)."""
     if visitor is None:
         return True
     now = time.monotonic()
     with _last_seen_lock:
-        last = _last_seen.get((link_id, visitor))
-        _last_seen[link_id, visitor] = now
+        last = _last_seen.get((link, visitor))
+        _last_seen[link, visitor] = now
         if len(_last_seen) > 100_000:  # forget visits long over
             for key in [k for k, seen in _last_seen.items() if seen < now - VISIT_MINUTES * 60]:
                 del _last_seen[key]
@@ -208,7 +208,7 @@ def open_link(
         return Visit(LinkState.REVOKED)
     if link.expires_on < (today or _utcnow().date()):
         return Visit(LinkState.EXPIRED)
-    if count and _new_visit(link.link_id, visitor):
+    if count and _new_visit(token_hash(token), visitor):
         with db.transaction(database) as cur:
             cur.execute(
                 "update share_links set times_opened = times_opened + 1, last_opened = $at where link_id = $id",

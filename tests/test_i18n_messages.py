@@ -46,7 +46,8 @@ def test_a_problem_keeps_its_english_reason_and_reads_translated_on_a_page(base_
 
 
 def test_values_built_in_sql_fill_the_translated_sentence(base_db: Path) -> None:
-    """A repeated id names its first line, and a future date names today, in Spanish as in English."""
+    """A repeated id names its first line, and a future date names today, in Spanish as in English (the date
+    in the reader's format; the command line's English keeps the contract's ISO date)."""
     data = _engagements(
         "E1,2024-01-05,HYC,p1,Cantonese,Chinatown,65+,in_person,outreach",
         "E1,2024-01-06,HYC,p2,Cantonese,Chinatown,65+,in_person,outreach",
@@ -61,7 +62,7 @@ def test_values_built_in_sql_fill_the_translated_sentence(base_db: Path) -> None
             "aparece más de una vez para este socio en el archivo (la primera, en la línea 2)"
         )
         assert upload.problem_text(by_column["engaged_on"]) == (
-            "es posterior a hoy (2024-06-30); un contacto no puede estar en el futuro"
+            "es posterior a hoy (30 jun 2024); un contacto no puede estar en el futuro"
         )
 
 

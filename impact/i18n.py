@@ -286,12 +286,12 @@ def format_percent(fraction: float, decimals: int = 1, signed: bool = False) -> 
     return numbers.format_percent(fraction, format=pattern, locale=format_locale())
 
 
-_DATE_SKELETONS = {"month": "yMMMM", "month_short": "yMMM", "year": "y"}
+_DATE_SKELETONS = {"month": "yMMMM", "month_short": "yMMM", "year": "y", "day_month": "MMMd"}
 
 
 def format_date(day: date, format: str = "medium") -> str:
     """A date for the reader: "short", "medium", "long", "full", "month" (March 2024),
-    "month_short" (Mar 2024) or "year"."""
+    "month_short" (Mar 2024), "day_month" (Mar 5) or "year"."""
     if format in _DATE_SKELETONS:
         return dates.format_skeleton(_DATE_SKELETONS[format], day, locale=format_locale())
     return dates.format_date(day, format=format, locale=format_locale())

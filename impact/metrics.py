@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -13,6 +15,7 @@ from impact import db, labels
 from impact.i18n import N_
 
 Runner = Callable[..., pd.DataFrame]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Kpi:
     key: str  # the column of queries/kpis.sql
     label: str
     help: str
+    counts_categories: bool = False  # languages, neighborhoods, partners: a monthly line of 6, 7, 6 misleads
 
 
 KPIS = (
@@ -43,16 +47,19 @@ KPIS = (
         "languages_served",
         N_("Languages served"),
         N_("Languages of the period's contacts and of the events held, each counted once."),
+        counts_categories=True,
     ),
     Kpi(
         "neighborhoods_reached",
         N_("Neighborhoods reached"),
         N_("San Francisco neighborhoods of the period's contacts and events, each counted once."),
+        counts_categories=True,
     ),
     Kpi(
         "active_partners",
         N_("Active partners"),
         N_("Partners with at least one contact, or an event they hosted or co-hosted, in the period."),
+        counts_categories=True,
     ),
     Kpi(
         "officials_meetings",
@@ -317,13 +324,43 @@ def return_within_90_days(scope: Scope, run: Runner = db.run_query) -> pd.DataFr
     return run("return_within_90_days", **scope.params())
 
 
-def share_returned(cohorts: pd.DataFrame) -> float | None:
-    """Of the new people of the months whose 90 days are over, the share who came back (0..1)."""
+DEFAULT_MIN_RATE_BASE = 20
+
+
+def min_rate_base() -> int:
+    """The fewest people (or contacts) a share is shown for as a headline: $IMPACT_MIN_RATE_BASE,
+    default 20. Below it a card shows the counts and a caution: 50% of 2 people says nothing."""
+    text = os.environ.get("IMPACT_MIN_RATE_BASE", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    if text:
+        log.warning(
+            "IMPACT_MIN_RATE_BASE must be a whole number above 0, not %r; using %d.", text, DEFAULT_MIN_RATE_BASE
+        )
+    return DEFAULT_MIN_RATE_BASE
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share with its base: `part` of `base` (people or contacts)."""
+
+    part: int
+    base: int
+
+    @property
+    def share(self) -> float | None:
+        return self.part / self.base if self.base else None
+
+    @property
+    def reliable(self) -> bool:
+        """Enough people behind the share for it to stand as a headline."""
+        return self.base >= min_rate_base()
+
+
+def returned_within_90_days(cohorts: pd.DataFrame) -> Rate:
+    """Of the new people of the months whose 90 days are over, how many came back."""
     complete = cohorts[cohorts["complete"]]
-    new_people = int(complete["new_people"].sum())
-    if new_people == 0:
-        return None
-    return int(complete["returned_within_90_days"].sum()) / new_people
+    return Rate(int(complete["returned_within_90_days"].sum()), int(complete["new_people"].sum()))
 
 
 def language_reach(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
@@ -345,13 +382,11 @@ def events_by_language(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame
 NOT_ENGLISH_EXCLUDES = "English"
 
 
-def non_english_share(contacts_by_language: pd.DataFrame) -> float | None:
-    """The share of contacts (0..1) whose language is not English; None without contacts."""
+def not_in_english(contacts_by_language: pd.DataFrame) -> Rate:
+    """How many contacts (with individual records) were in a language other than English."""
     total = int(contacts_by_language["contacts"].sum())
-    if total == 0:
-        return None
     english = int(contacts_by_language.loc[contacts_by_language["language"] == NOT_ENGLISH_EXCLUDES, "contacts"].sum())
-    return (total - english) / total
+    return Rate(total - english, total)
 
 
 def non_english_share_by_month(language_months: pd.DataFrame) -> pd.DataFrame:

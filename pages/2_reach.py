@@ -2,18 +2,19 @@
 at what ages, how reach builds up over the year, and whether people come back.
 
 Queries: kpis, reach_by_partner_month, reach_by_channel, reach_by_neighborhood,
-reach_by_age_group, cumulative_reach, return_within_90_days.
+reach_by_age_group, cumulative_reach, return_within_90_days; targets (the year's unique people target as
+a goal line on the year-to-date chart).
 """
 
 import streamlit as st
 
-from impact import charts, filters, i18n, labels, markup, metrics
+from impact import charts, filters, goals, i18n, labels, markup, metrics
 from impact.i18n import _
 from impact.web import dashboard, ui
 from impact.web.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
 
 ctx = ui.page_setup("reach")
-run, scope, options, figures = dashboard.page_top(_("Outreach reach"))
+run, scope, options, figures, period = dashboard.page_top(_("Outreach reach"))
 st.caption(markup.text(filters.describe(scope, options)))
 
 people_label, contacts_label = _("Unique people"), _("Contacts")
@@ -22,17 +23,18 @@ records_only = metrics.MEASURE_BY_KEY["records_only"]
 came_back = metrics.MEASURE_BY_KEY["share_returned"]
 colors = charts.partner_colors(options.partners)
 returns = metrics.return_within_90_days(scope, run)
-returned_share = metrics.share_returned(returns)
+came_back_rate = metrics.returned_within_90_days(returns)
 
 cards = st.columns(4)
 for column, kpi in zip(cards, (metrics.KPI_BY_KEY["unique_people"], metrics.KPI_BY_KEY["contacts"]), strict=False):
     column.metric(_(kpi.label), i18n.format_number(figures[kpi.key]), help=_(kpi.help), border=True)
-cards[2].metric(
-    _(came_back.label),
-    "–" if returned_share is None else i18n.format_percent(returned_share),
-    help=_(came_back.help) + " " + _("Over the months of the period whose 90 days are over."),
-    border=True,
-)
+with cards[2]:
+    dashboard.rate_card(
+        _(came_back.label),
+        came_back_rate,
+        _("of {n} new people whose 90 days are over"),
+        _(came_back.help) + " " + _("Over the months of the period whose 90 days are over."),
+    )
 
 # --- by month and partner: a fragment, so switching the measure redraws this chart only ---
 
@@ -77,6 +79,7 @@ def by_partner() -> None:
         ],
         caption=_(partner_reach.help),
         variant=measure,
+        by_month=True,
     )
 
 
@@ -179,13 +182,18 @@ else:
     dashboard.chart(
         "cumulative_reach",
         scope,
-        lambda: charts.cumulative_by_year(
-            so_far,
-            dashboard.month_names(),
-            _("Unique people reached so far in {year}, with {previous} for comparison").format(
-                year=this_year, previous=this_year - 1
+        lambda: charts.add_goal_lines(
+            charts.cumulative_by_year(
+                so_far,
+                dashboard.month_names(),
+                _("Unique people reached so far in {year}, with {previous} for comparison").format(
+                    year=this_year, previous=this_year - 1
+                ),
+                _("People so far in the year"),
             ),
-            _("People so far in the year"),
+            goals.year_pace("unique_people", goals.current_targets(run), scope, this_year),
+            _("Target: {name}"),
+            dashboard.month_names(),
         ),
         so_far,
         [
@@ -224,4 +232,5 @@ else:
             Column("window", _("90 days over"), TEXT),
         ],
         caption=_(came_back.help),
+        by_month=True,
     )

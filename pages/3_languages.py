@@ -13,7 +13,7 @@ from impact.web import dashboard, ui
 from impact.web.dashboard import INTEGER, MONTH, PERCENT, TEXT, Column
 
 ctx = ui.page_setup("languages")
-run, scope, options, figures = dashboard.page_top(_("Languages served"))
+run, scope, options, figures, period = dashboard.page_top(_("Languages served"))
 st.caption(markup.text(filters.describe(scope, options)))
 
 people_label, contacts_label = _("Unique people"), _("Contacts")
@@ -23,7 +23,7 @@ colors = charts.language_colors(options.languages)
 
 by_language = metrics.language_reach(scope, run)
 by_language = by_language.assign(language_name=labels.relabel(by_language["language"], "language"))
-share = metrics.non_english_share(by_language)
+not_in_english = metrics.not_in_english(by_language)
 
 served, other_than_english, _spacer = st.columns([1, 1, 2])
 languages_kpi = metrics.KPI_BY_KEY["languages_served"]
@@ -33,12 +33,10 @@ served.metric(
     help=_(languages_kpi.help),
     border=True,
 )
-other_than_english.metric(
-    _(non_english.label),
-    "–" if share is None else i18n.format_percent(share),
-    help=_(non_english.help),
-    border=True,
-)
+with other_than_english:
+    dashboard.rate_card(
+        _(non_english.label), not_in_english, _("of {n} contacts with individual records"), _(non_english.help)
+    )
 
 # --- people and contacts by language --------------------------------------------------------
 
@@ -141,6 +139,7 @@ def trend() -> None:
             Column("share_of_contacts", _("Share of the month's contacts (%)"), PERCENT),
         ],
         variant=measure,
+        by_month=True,
     )
     monthly_share = metrics.non_english_share_by_month(months).assign(series="non_english")
     dashboard.chart(
@@ -163,6 +162,7 @@ def trend() -> None:
             Column("non_english_share", _("Not in English (%)"), PERCENT),
         ],
         caption=_(non_english.help),
+        by_month=True,
     )
 
 

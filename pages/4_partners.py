@@ -3,18 +3,19 @@ first so a director sees gaps before trusting a trend), the events each partner 
 partners work together, and the coalition's meetings with officials.
 
 Queries: kpis, partner_activity_by_month, partner_freshness, events_by_partner_month,
-events_by_partner_type, collaboration_by_partner, cohost_pairs, officials_meetings_by_month.
+events_by_partner_type, collaboration_by_partner, cohost_pairs, officials_meetings_by_month; targets
+(each partner's progress, the meetings' goal line).
 """
 
 import streamlit as st
 
-from impact import charts, filters, i18n, labels, markup, metrics
+from impact import charts, filters, goals, i18n, labels, markup, metrics
 from impact.i18n import _
 from impact.web import dashboard, ui
-from impact.web.dashboard import DAY, INTEGER, MOMENT, MONTH, TEXT, Column
+from impact.web.dashboard import DAY, INTEGER, MOMENT, MONTH, PERCENT, TEXT, Column
 
 ctx = ui.page_setup("partners")
-run, scope, options, figures = dashboard.page_top(_("Partner activity"))
+run, scope, options, figures, period = dashboard.page_top(_("Partner activity"))
 st.caption(markup.text(filters.describe(scope, options)))
 
 colors = charts.partner_colors(options.partners)
@@ -207,4 +208,37 @@ else:
             Column("meetings", _("Meetings"), INTEGER),
         ],
         caption=_(officials.help) + " " + _("Each meeting counts once, for its host."),
+        by_month=True,
+        goal="officials_meetings",
+    )
+
+# --- each partner's targets -----------------------------------------------------------------
+
+st.subheader(_("Targets per partner"))
+partner_targets = goals.progress_frame(goals.partner_progress(scope, run))
+if partner_targets.empty:
+    dashboard.nothing_to_show(_("No partner has a target for this period. Directors set targets on the Goals page."))
+else:
+    drawn = goals.chart_frame(partner_targets)
+    status_names = {status: goals.status_label(status) for status in goals.STATUS_LABELS}
+    dashboard.chart(
+        "partner_targets",
+        scope,
+        lambda: charts.progress_bars(
+            drawn, _("Each partner's targets: share reached so far"), _("Pace expected by now"), status_names
+        ),
+        drawn,
+        [
+            Column("partner_name", _("Partner"), TEXT),
+            Column("metric_name", _("Measure"), TEXT),
+            Column("target_name", _("Target"), TEXT),
+            Column("period_start", _("From"), DAY),
+            Column("period_end", _("To"), DAY),
+            Column("target", _("Target value"), INTEGER),
+            Column("actual", _("Actual so far"), INTEGER),
+            Column("share", _("% of target"), PERCENT),
+            Column("expected_text", _("Pace expected by now"), TEXT),
+            Column("status_name", _("Status"), TEXT),
+        ],
+        caption=_(goals.DEFINITIONS.help),
     )

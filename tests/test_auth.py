@@ -17,11 +17,23 @@ from tests.conftest import STAFF_PASSWORD, sign_in_as
 KEY = b"k" * 32
 ROLES = ("public", "analyst", "director", "admin")
 # The audiences: public sees only the impact page (and sign-in); analysts the
-# dashboards, upload and data pages; directors the dashboards and share links; admins all.
+# dashboards (with goals and community voice), upload and data pages; directors the dashboards
+# and share links; admins all.
 EXPECTED = {
     "public": {"signin", "impact"},
-    "analyst": {"signin", "overview", "reach", "languages", "partners", "impact", "upload", "data"},
-    "director": {"signin", "overview", "reach", "languages", "partners", "impact", "data", "share_links"},
+    "analyst": {"signin", "overview", "reach", "languages", "partners", "goals", "voice", "impact", "upload", "data"},
+    "director": {
+        "signin",
+        "overview",
+        "reach",
+        "languages",
+        "partners",
+        "goals",
+        "voice",
+        "impact",
+        "data",
+        "share_links",
+    },
     "admin": {p.id for p in ui.PAGES},
 }
 

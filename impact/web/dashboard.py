@@ -7,7 +7,7 @@ Pages decide what to show; this module decides how, so every page reads alike.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from impact import config, export, filters, i18n, markup, metrics
+from impact import charts, config, export, filters, goals, i18n, markup, metrics, periods
 from impact.i18n import _
 from impact.web import filters as filter_widgets
 from impact.web import ui
@@ -29,6 +29,7 @@ class PageTop(NamedTuple):
     scope: metrics.Scope  # what the sidebar's filters chose
     options: metrics.FilterOptions  # what the filters offer (names for captions and colours)
     figures: dict[str, int]  # the scope's KPIs (kpis.sql)
+    period: periods.Period  # the chosen period and the one it is compared with
 
 
 def page_top(title: str) -> PageTop:
@@ -38,12 +39,12 @@ def page_top(title: str) -> PageTop:
     run = ui.runner("internal")
     st.title(title)
     ui.demo_banner(run)
-    scope = filter_widgets.sidebar(run)
+    scope, period = filter_widgets.sidebar(run)
     options = metrics.filter_options(run)
     figures = metrics.kpis(scope, run)
     if metrics.is_empty(figures):
         no_data_for_scope(scope, options)
-    return PageTop(run, scope, options, figures)
+    return PageTop(run, scope, options, figures, period)
 
 
 @dataclass(frozen=True)
@@ -55,40 +56,94 @@ class Column:
 
 def kpi_cards(
     now: dict[str, int],
-    before: dict[str, int],
+    before: dict[str, int] | None,
     trend: pd.DataFrame,
-    previous: metrics.Scope,
+    scope: metrics.Scope,
+    previous: metrics.Scope | None,
     kpis: Sequence[metrics.Kpi] = metrics.KPIS,
     per_row: int = 4,
+    progress: Mapping[str, goals.Progress] | None = None,
 ) -> None:
-    """One card per KPI: the period's value, its change against the previous period of the same
-    length, and a small line of its monthly values. The help text is the KPI's definition."""
-    compared = _("Compared with {start} to {end}: {value}.")
+    """One card per KPI: the period's value, its change against the period it is compared with
+    (none for all time), and a small line of its values in the period's complete months, with
+    that line's scale in words. Counts of categories (languages, neighborhoods, partners) get no
+    line: 6, 7, 6 languages would draw a zigzag. The help text is the KPI's definition."""
+    whole = _complete_months(trend, scope)
     for first in range(0, len(kpis), per_row):
         row = kpis[first : first + per_row]
         for column, kpi in zip(st.columns(per_row), row, strict=False):
-            change = metrics.change(now[kpi.key], before[kpi.key])
-            help_text = (
-                _(kpi.help)
-                + "\n\n"
-                + compared.format(
+            change = None if before is None else metrics.change(now[kpi.key], before[kpi.key])
+            help_text = _(kpi.help)
+            if before is not None and previous is not None:
+                help_text += "\n\n" + _("Compared with {start} to {end}: {value}.").format(
                     start=i18n.format_date(previous.start),
                     end=i18n.format_date(previous.end),
                     value=i18n.format_number(before[kpi.key]),
                 )
+            line = None if kpi.counts_categories or len(whole) < 2 else [int(v) for v in whole[kpi.key]]
+            with column:
+                st.metric(
+                    _(kpi.label),
+                    i18n.format_number(now[kpi.key]),
+                    delta=None if change is None else i18n.format_percent(change / 100, signed=True),
+                    delta_description=_("vs. the period compared") if change is not None else None,
+                    delta_arrow="off" if change == 0 else "auto",
+                    delta_color="off" if change == 0 else "normal",
+                    help=help_text,
+                    border=True,
+                    chart_data=line,
+                    chart_type="line",
+                )
+                if line is not None:
+                    st.caption(sparkline_scale(whole["month"], line))
+                target = (progress or {}).get(kpi.key)
+                if target is not None:  # "62% of the City grant 2026 target of 5,000"
+                    st.caption(markup.text(goals.card_text(target)))
+
+
+def rate_card(label: str, rate: metrics.Rate, of: str, help_text: str) -> None:
+    """A card for a share, always with its base. `of` says what the base counts, with {n}
+    ("of {n} new people"). On fewer than IMPACT_MIN_RATE_BASE the card shows the counts and a
+    caution instead of a percentage as a headline."""
+    base = of.format(n=i18n.format_number(rate.base))
+    if rate.share is None:
+        st.metric(label, "–", help=help_text, border=True)
+        st.caption(base)
+    elif rate.reliable:
+        st.metric(label, i18n.format_percent(rate.share), help=help_text, border=True)
+        st.caption(base)
+    else:
+        st.metric(
+            label,
+            _("{part} of {base}").format(part=i18n.format_number(rate.part), base=i18n.format_number(rate.base)),
+            help=help_text,
+            border=True,
+        )
+        st.caption(
+            _("Too few to give a share that means much (fewer than {n}): the counts are shown instead.").format(
+                n=i18n.format_number(metrics.min_rate_base())
             )
-            column.metric(
-                _(kpi.label),
-                i18n.format_number(now[kpi.key]),
-                delta=None if change is None else i18n.format_percent(change / 100, signed=True),
-                delta_description=_("vs. previous period") if change is not None else None,
-                delta_arrow="off" if change == 0 else "auto",
-                delta_color="off" if change == 0 else "normal",
-                help=help_text,
-                border=True,
-                chart_data=[int(v) for v in trend[kpi.key]] if len(trend) > 1 else None,
-                chart_type="line",
-            )
+        )
+
+
+def _complete_months(trend: pd.DataFrame, scope: metrics.Scope) -> pd.DataFrame:
+    """The trend's rows for the months the period covers in full (a month under way would end the
+    line in a cliff)."""
+    if trend.empty:
+        return trend
+    partial = {p.month for p in periods.partial_months(scope.start, scope.end)}
+    return trend[[day not in partial for day in pd.to_datetime(trend["month"]).dt.date]]
+
+
+def sparkline_scale(months: pd.Series, values: Sequence[int]) -> str:
+    """A small line's scale in words: its months and its lowest and highest value."""
+    days = pd.to_datetime(months).dt.date
+    return _("Monthly, {first} to {last}: lowest {low}, highest {high}").format(
+        first=i18n.format_date(days.min(), "month_short"),
+        last=i18n.format_date(days.max(), "month_short"),
+        low=i18n.format_number(min(values)),
+        high=i18n.format_number(max(values)),
+    )
 
 
 @dataclass(frozen=True)
@@ -148,13 +203,35 @@ def chart(
     columns: Sequence[Column],
     caption: str | None = None,
     variant: str = "",
+    by_month: bool = False,
+    goal: str | None = None,
 ) -> None:
     """A chart, an optional caption, and the numbers behind it with their CSV download.
 
     `name` names the result (and the CSV file); `figure` builds the chart from `frame`, which
     is the result of `scope`'s query; `variant` tells apart two charts of one result (the
-    measure a toggle chose). Built once, then reused while the data stays the same.
+    measure a toggle chose). `by_month`: the x axis is the scope's calendar months, and a month
+    the period covers only in part is drawn apart ("to date"). Built once, then reused while
+    the data stays the same. A chart by month also marks the period's milestones, and `goal` (a
+    target's metric, goals.goal_lines) draws the targets that apply to the scope as goal lines.
     """
+    if by_month:
+        partial = periods.partial_months(scope.start, scope.end)
+        build = figure
+
+        def figure() -> go.Figure:
+            drawn = charts.mark_partial_months(build(), partial)
+            if goal_lines is not None and not goal_lines.empty:
+                charts.add_goal_lines(drawn, goal_lines, _("Target: {name}"))
+            return charts.mark_milestones(drawn, marks)
+
+        run = ui.runner("internal")
+        marks = goals.milestone_marks(goals.milestones(scope, run), metrics.partner_names(run))
+        goal_lines = None
+        if goal is not None and "month" in frame:
+            months = sorted({pd.Timestamp(m).date() for m in frame["month"]})
+            goal_lines = goals.goal_lines(goal, goals.current_targets(run), scope, months)
+
     rendered = _render(name, scope, figure, frame, columns, variant)
     st.plotly_chart(rendered.figure, width="stretch", key=f"chart.{name}", config={"displaylogo": False})
     if caption:

@@ -77,7 +77,8 @@ def test_the_uploader_says_its_limit_in_the_readers_language_beside_streamlits_e
             }
         ]
     )
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    # the preview's grid is drawn once the check has run: wait for its cell, not for the first grid
+    page.locator("[data-testid='stDataFrame'] td").filter(has_text="面對面").first.wait_for(state="attached")
     wait_for_app(page)
     cells = cell_texts(page)
     assert "面對面" in cells and "in_person" not in cells

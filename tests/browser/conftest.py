@@ -218,6 +218,30 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture(scope="module")
+def director_cookies(browser: Browser, reading_server: Server, staff: Staff) -> list:
+    """The cookies of a director signed in once, through the sign-in form, on this module's reading server."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    sign_in(page, reading_server.url, staff.names["director"])
+    cookies = context.cookies()
+    context.close()
+    return cookies
+
+
+@pytest.fixture
+def director_page(browser: Browser, director_cookies: list) -> Iterator[Page]:
+    """A page in a fresh browser context that holds only a signed-in director's cookie (as a director
+    who signed in earlier and comes back with a link); the sign-in form itself is tested elsewhere."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US", accept_downloads=True)
+    context.add_cookies(director_cookies)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
 # The script run is over and the page is connected and drawn, with no "Running..." widget (the
 # attributes are Streamlit's own; its e2e suite waits on them). Before the first run the state
 # is "initial", so after a page load this waits for that page's run.
@@ -275,4 +299,5 @@ def sign_in(page: Page, base_url: str, name: str, password: str = STAFF_PASSWORD
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_text(f"Signed in as {name}").wait_for()
+    page.wait_for_function("() => document.cookie.includes('impact_session=')")  # stored by the page's script
     wait_for_app(page)

@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from impact import db, periods
-from tests.browser.conftest import Server, Staff, sign_in, wait_for_app
+from tests.browser.conftest import Server, wait_for_app
 
 
 def _last_day(path: Path):
@@ -22,7 +22,7 @@ def _last_day(path: Path):
 
 
 def test_overview_shows_kpis_and_monthly_chart_in_a_browser(
-    reading_server: Server, reference_db: Path, page: Page, staff: Staff
+    reading_server: Server, reference_db: Path, director_page: Page
 ) -> None:
     """Opening the app shows the unique-people count of the last 12 complete months by an independent SQL count."""
     period = periods.resolve(periods.DEFAULT, _last_day(reference_db), _last_day(reference_db))
@@ -32,26 +32,24 @@ def test_overview_shows_kpis_and_monthly_chart_in_a_browser(
         {"s": period.start, "e": period.end},
     ).fetchone()[0]
     cur.close()
-    sign_in(page, reading_server.url, staff.names["director"])
-    page.goto(reading_server.url + "/")
-    wait_for_app(page)
-    metric = page.locator("[data-testid='stMetric']").filter(has_text="Unique people reached")
+    director_page.goto(reading_server.url + "/")
+    wait_for_app(director_page)
+    metric = director_page.locator("[data-testid='stMetric']").filter(has_text="Unique people reached")
     metric.wait_for()
     assert metric.locator("[data-testid='stMetricValue']").inner_text().strip() == f"{expected:,}"
-    page.locator(".js-plotly-plot").first.wait_for()
-    assert page.locator(".js-plotly-plot").count() >= 1
+    director_page.locator(".js-plotly-plot").first.wait_for()
+    assert director_page.locator(".js-plotly-plot").count() >= 1
 
 
 def test_the_month_under_way_reads_to_date_on_the_drawn_chart(
-    reading_server: Server, reference_db: Path, page: Page, staff: Staff
+    reading_server: Server, reference_db: Path, director_page: Page
 ) -> None:
     """Year to date ends on the data's last day (Dec 28): December's tick and band say 'to date (Dec 28)'."""
     last = _last_day(reference_db)
     assert last.day != periods.month_end(last).day  # the fixture ends inside a month
-    sign_in(page, reading_server.url, staff.names["director"])
-    page.goto(reading_server.url + "/overview?period=this-year")
-    wait_for_app(page)
-    chart = page.locator(".js-plotly-plot").filter(has_text="Unique people and contacts by month")
+    director_page.goto(reading_server.url + "/overview?period=this-year")
+    wait_for_app(director_page)
+    chart = director_page.locator(".js-plotly-plot").filter(has_text="Unique people and contacts by month")
     chart.locator("svg text").filter(has_text="to date").first.wait_for(state="attached")  # drawn by plotly
     texts = [t.strip() for t in chart.locator("svg text").all_text_contents()]
     note = f"to date ({last:%b} {last.day})"

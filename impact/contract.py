@@ -33,11 +33,21 @@ PARTNER_ID_PATTERN = r"[A-Za-z0-9_-]{1,32}"
 MAX_COLUMNS = 500
 # Characters no value may hold (RE2 classes, as DuckDB reads them): C0 and C1 control characters
 # (NUL, escape, backspace...) and the marks that reverse the direction of text (they make a name
-# read as another). Free text that is never shown (an event's title and topic, a contact's
-# service) may keep tabs and line breaks; names, ids and every other value may not.
+# read as another). Free text written as prose (an event's title and topic, a contact's
+# service, a milestone's description, a survey comment) may keep tabs and line breaks; names,
+# ids, labels, a milestone's title (drawn on the public page's charts) and every other value
+# may not. Keyed by kind: the same column name can be prose in one kind and a label in another.
 CONTROL_CHARACTERS = r"[\x00-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 CONTROL_CHARACTERS_IN_FREE_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}]"
-FREE_TEXT_COLUMNS = frozenset({"title", "topic", "service_type"})
+FREE_TEXT_COLUMNS = frozenset(
+    {
+        ("events", "title"),
+        ("events", "topic"),
+        ("engagements", "service_type"),
+        ("milestones", "description"),
+        ("surveys", "comment"),
+    }
+)
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "partners": (

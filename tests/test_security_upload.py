@@ -109,3 +109,25 @@ def test_a_participant_id_with_a_control_character_is_reported_without_its_value
     report = ingest.process(builders.csv_bytes(rows), "g.csv", database=empty_db)
     problem = next(p for p in report.problems if p.template == CONTROL_CHARACTER)
     assert (problem.column, problem.value) == ("participant_id", None)
+
+
+def test_a_survey_comment_may_span_lines_but_a_milestone_title_may_not(empty_db: Path) -> None:
+    """Which columns are prose depends on the kind: a community member's comment written over two
+    lines loads as written; a milestone's title (drawn on the public page's charts) with a line
+    break is refused, naming its line and column, while its description may span lines."""
+    from tests.goal_builders import MILESTONES, SURVEY_HEADER, survey
+
+    builders.load_base(empty_db)
+    comment = "The workshop helped.\nPlease hold it\tin Toisanese too."
+    report = ingest.process(
+        builders.csv_bytes([SURVEY_HEADER, survey(1, comment=comment)]), "s.csv", database=empty_db, store=True
+    )
+    assert report.ok, [p.reason for p in report.problems]
+    assert sql(empty_db, "select comment from surveys") == [(comment,)]
+
+    header, first, *_ = MILESTONES
+    described = (*first[:5], "Testimony by elders\nand youth", *first[6:])
+    assert ingest.process(builders.csv_bytes([header, described]), "m.csv", database=empty_db, store=True).ok
+    titled = ("M9", "2024-04-01", "Budget hearing\nsecond day", *first[3:])
+    report = ingest.process(builders.csv_bytes([header, titled]), "m2.csv", database=empty_db, store=True)
+    assert [(p.line, p.column) for p in report.problems if p.template == CONTROL_CHARACTER] == [(2, "title")]

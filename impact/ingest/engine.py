@@ -246,7 +246,7 @@ class _Run:
         for col in contract.COLUMNS[kind]:
             if col.name not in present:
                 continue
-            free = col.name in contract.FREE_TEXT_COLUMNS
+            free = (kind, col.name) in contract.FREE_TEXT_COLUMNS
             pattern = contract.CONTROL_CHARACTERS_IN_FREE_TEXT if free else contract.CONTROL_CHARACTERS
             shown = "null" if col.type == "person" else f"regexp_replace({col.name}, $pattern, '�', 'g')"
             self.collect(

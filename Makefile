@@ -37,11 +37,13 @@ lock:
 	done
 	rm -rf $(LOCK_VENV)
 
-# Debian's chromium (browser tests, chart export) and CJK fonts (Chinese text in images).
+# Debian's chromium (browser tests, chart export), CJK fonts (Chinese text in images and in the
+# PDF brief) and poppler-utils (pdftotext: the brief's tests read its text).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing$$missing with apt-get"; \

@@ -168,7 +168,11 @@ def test_a_header_no_kind_matches_asks_for_the_kind(
     """A file whose header is none of the three kinds is rejected with a sentence saying so."""
     odd = _write(tmp_path, "odd.csv", [("colour", "size"), ("red", "9")])
     code, _out, err = _run(capsys, "ingest", str(odd), "--db", str(empty_db))
-    assert code == 1 and "cannot tell whether this is a partners, events or engagements file" in err
+    assert (
+        code == 1
+        and "cannot tell which kind of file this is from its header (the kinds are: partners, events, engagements"
+        in err
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from impact import cli, ingest
+from impact import cli, contract, ingest
 from impact.ingest import workbook
 from tests import builders
 from tests.conftest import EXPECTED, FIXTURES, sql
@@ -117,8 +117,8 @@ def test_rows_above_a_header_that_is_not_recognised_are_not_skipped(empty_db: Pa
     data = workbook_bytes({"Data": [["Our contacts"], ["who", "when"], ["a", "2024-01-01"]]})
     report = ingest.process(data, "book.xlsx", database=empty_db)
     assert [str(p) for p in report.problems] == [
-        "sheet 'Data', line 1: cannot tell whether this is a partners, events or engagements file from its header; "
-        "check the column names or choose the kind"
+        "sheet 'Data', line 1: cannot tell which kind of file this is from its header (the kinds are: "
+        f"{', '.join(contract.KINDS)}); check the column names or choose the kind"
     ]
 
 
@@ -366,8 +366,8 @@ def test_several_sheets_none_recognised_is_one_problem_listing_them(empty_db: Pa
     data = workbook_bytes({"A": [["x", "y"], [1, 2]], "B": [["p", "q"], [3, 4]]})
     report = ingest.process(data, "book.xlsx", database=empty_db)
     assert [str(p) for p in report.problems] == [
-        "none of the workbook's sheets has the header row of a partners, events or engagements file ('A', 'B'); "
-        "check the column names, or name the sheet to read"
+        "none of the workbook's sheets has the header row of a file of the contract ('A', 'B'; the kinds are: "
+        f"{', '.join(contract.KINDS)}); check the column names, or name the sheet to read"
     ]
     assert report.sheet is None
 
@@ -486,7 +486,8 @@ def test_the_command_line_names_the_sheets_when_none_is_recognised(empty_db: Pat
     code, _out, err = _cli(capsys, "ingest", str(book), "--db", str(empty_db))
     assert code == 1
     assert (
-        "none of the workbook's sheets has the header row of a partners, events or engagements file ('A', 'B')" in err
+        "none of the workbook's sheets has the header row of a file of the contract ('A', 'B'; the kinds are: "
+        "partners, events, engagements, targets, milestones, surveys" in err
     )
 
 

@@ -580,7 +580,7 @@ def process(
 
     report.kind = kind or detect_kind(header)
     if report.kind is None:
-        report.add(Problem.of(header_line, None, None, Message(KIND_UNCLEAR)))
+        report.add(Problem.of(header_line, None, None, Message(KIND_UNCLEAR, {"kinds": ", ".join(contract.KINDS)})))
         return report
     kind = report.kind
     report.columns = match_columns(header, kind, overrides)

@@ -22,7 +22,7 @@ TOO_MANY_COLUMNS = N_(
     "(delete the others, or save only them) and try again"
 )
 KIND_UNCLEAR = N_(
-    "cannot tell whether this is a partners, events or engagements file from its header; "
+    "cannot tell which kind of file this is from its header (the kinds are: {kinds}); "
     "check the column names or choose the kind"
 )
 NOT_A_COLUMN = N_("is not a column of the contract; it is ignored")
@@ -86,8 +86,8 @@ WORKBOOK_TOO_LARGE = N_(
 )
 NO_SUCH_SHEET = N_("the workbook has no sheet named '{sheet}'; its sheets are: {sheets}")
 NO_SHEET_RECOGNISED = N_(
-    "none of the workbook's sheets has the header row of a partners, events or engagements file ({sheets}); "
-    "check the column names, or name the sheet to read"
+    "none of the workbook's sheets has the header row of a file of the contract ({sheets}; the kinds are: "
+    "{kinds}); check the column names, or name the sheet to read"
 )
 CELL_ERROR = N_("is an error value, not data (a formula that failed); correct the cell in the workbook")
 

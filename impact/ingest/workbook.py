@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 
 import python_calamine
 
-from impact import config
+from impact import config, contract
 from impact.i18n import Enumeration, Message
 from impact.ingest.columns import detect_kind
 from impact.ingest.messages import (
@@ -293,7 +293,9 @@ def _choose(book: _Book, sheet: str | None, kind: str | None) -> str:
     for info in choices:
         if kind in (None, info.kind):
             return info.name
-    raise WorkbookProblem(Message(NO_SHEET_RECOGNISED, {"sheets": _listing(with_data)}))
+    raise WorkbookProblem(
+        Message(NO_SHEET_RECOGNISED, {"sheets": _listing(with_data), "kinds": ", ".join(contract.KINDS)})
+    )
 
 
 def chosen_sheet(data: bytes, sheet: str | None = None, kind: str | None = None) -> SheetInfo:

@@ -80,7 +80,10 @@ def connection(path: Path | str | None = None) -> Connection:
 
 
 def _allow_every_kind(conn: Connection) -> None:
-    """Rebuild, once, a database made when `batches` allowed only partners, events and engagements.
+    """Rebuild, once, a database made before `batches` allowed every kind (the latest: staff).
+
+    The same rebuild gives `engagements` its later columns (referred_by_partner_id, which refers to
+    `partners`: DuckDB cannot add a column with a reference to a table).
 
     DuckDB cannot change a CHECK constraint, and `batches` cannot be replaced while tables refer
     to it: so `batches` and every table that refers to it (directly or through another) are copied,
@@ -90,7 +93,7 @@ def _allow_every_kind(conn: Connection) -> None:
     found = conn.execute(
         "select sql from duckdb_tables() where schema_name = 'main' and table_name = 'batches'"
     ).fetchone()
-    if found is None or "'targets'" in found[0]:
+    if found is None or "'staff'" in found[0]:
         return
     references = conn.execute(
         """select table_name, referenced_table from duckdb_constraints()

@@ -6,7 +6,9 @@ create sequence if not exists batch_id_seq start 1;
 
 create table if not exists batches (
     batch_id integer primary key default nextval('batch_id_seq'),
-    kind varchar not null check (kind in ('partners', 'events', 'engagements', 'targets', 'milestones', 'surveys')),
+    kind varchar not null check (kind in (
+        'partners', 'events', 'engagements', 'targets', 'milestones', 'surveys', 'staff'
+    )),
     file_name varchar not null,
     sha256 varchar not null check (length(sha256) = 64),
     row_count integer not null check (row_count >= 0),
@@ -72,8 +74,11 @@ create table if not exists engagements (
         'in_person', 'phone', 'text', 'wechat', 'social_media', 'door_to_door', 'online', 'other'
     )),
     service_type varchar,
+    -- the partner that referred this person here (another partner than partner_id), if any
+    referred_by_partner_id varchar references partners (partner_id),
     batch_id integer not null references batches (batch_id),
-    primary key (partner_id, engagement_id)
+    primary key (partner_id, engagement_id),
+    check (referred_by_partner_id is null or referred_by_partner_id <> partner_id)
 );
 
 -- Targets: what the coalition set out to do, per metric, period and partner (null: the whole
@@ -135,6 +140,22 @@ create table if not exists surveys (
     )
 );
 
+-- Staff: one row per staff member of a partner (multilingual capacity, tenure). staff_key as
+-- participant_key: the first 64 bits of HMAC-SHA256(key, staff id); the raw id is never stored.
+-- A staff id is the partner's own, so the key is unique within its partner.
+create table if not exists staff (
+    partner_id varchar not null references partners (partner_id),
+    staff_key ubigint not null,
+    languages varchar[] not null check (len(languages) > 0),
+    role varchar check (role in ('outreach', 'case_management', 'organizing', 'leadership', 'other')),
+    started_on date not null,
+    ended_on date,
+    fte double check (fte > 0 and fte <= 1),
+    batch_id integer not null references batches (batch_id),
+    primary key (partner_id, staff_key),
+    check (ended_on is null or ended_on >= started_on)
+);
+
 -- Share links: a director's scoped, expiring view of the public impact page for a funder.
 -- Only the SHA-256 of each token is stored (the token is shown once, to the director), so
 -- a copy of the database does not open any link. A null partners list means all partners.
@@ -143,7 +164,9 @@ create sequence if not exists share_link_id_seq start 1;
 create table if not exists share_links (
     link_id integer primary key default nextval('share_link_id_seq'),
     token_sha256 varchar not null unique check (regexp_full_match(token_sha256, '[0-9a-f]{64}')),
-    label varchar not null check (length(trim(label)) > 0),
+    label varchar not null check (length(trim(label)) > 0),  -- the director's name for the link
+    recipient varchar,  -- who the link is for (its page says "Prepared for"); null in older links
+    language varchar check (language in ('en', 'zh_Hant', 'zh_Hans', 'es')),  -- null: the visitor's
     partners varchar[],
     start_date date not null,
     end_date date not null,
@@ -156,6 +179,10 @@ create table if not exists share_links (
     times_opened integer not null default 0 check (times_opened >= 0),
     check (start_date <= end_date)
 );
+-- Links made before recipients and languages get the columns (null: no "Prepared for" line, and
+-- the page opens in the visitor's language).
+alter table share_links add column if not exists recipient varchar;
+alter table share_links add column if not exists language varchar;
 
 -- The dashboards' scope, defined once: the queries that count activity for a period and the
 -- sidebar's filters read their rows through these macros, so every page agrees on what is in

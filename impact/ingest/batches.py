@@ -36,6 +36,7 @@ _DEPENDENT_BATCH = {
     "targets": N_("batch {batch} (targets)"),
     "milestones": N_("batch {batch} (milestones)"),
     "surveys": N_("batch {batch} (surveys)"),
+    "staff": N_("batch {batch} (staff)"),
 }
 
 
@@ -88,6 +89,9 @@ def _dependents_sql(kind: str) -> str:
                 union select m.batch_id from milestones m join partners p on list_contains(m.partner_ids, p.partner_id)
                     where p.batch_id = $id
                 union select s.batch_id from surveys s join partners p using (partner_id) where p.batch_id = $id
+                union select g.batch_id from engagements g join partners p on p.partner_id = g.referred_by_partner_id
+                    where p.batch_id = $id
+                union select s.batch_id from staff s join partners p using (partner_id) where p.batch_id = $id
             ) d join batches b using (batch_id) order by b.batch_id"""
     if kind == "events":
         return """

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact import audit, contract, db, export, ingest, labels, textfile, vocab
+from impact import audit, contract, db, export, ingest, labels, markup, textfile, vocab
 from impact.i18n import N_, Enumeration, Message, _, format_date, format_moment, format_number, ngettext
+from impact.ingest import targets
 from impact.roles import LOADERS, User
 
 PREVIEW_ROWS = 20
@@ -778,6 +779,30 @@ def batch_description(batch_id: int, batch: pd.Series) -> str:
         file=batch["file_name"],
         by=batch["loaded_by"],
         when=format_moment(pd.Timestamp(batch["loaded_at"]).to_pydatetime()),
+    )
+
+
+def undo_warning(batch: pd.Series) -> str:
+    """What undoing a batch does, said before it is done, as Markdown (the names in it escaped). A
+    save of the Goals page's table is no file to load again: undoing it brings back the targets
+    that save replaced."""
+    if targets.is_page_save(batch["kind"], batch["file_name"]):
+        return _(
+            "This removes the {rows} targets saved on the Goals page by {by} on {when} UTC, and brings back the "
+            "targets that save replaced. To have the removed ones back, enter them again on the Goals page."
+        ).format(
+            rows=format_number(int(batch["row_count"])),
+            by=markup.text(batch["loaded_by"]),
+            when=format_moment(pd.Timestamp(batch["loaded_at"]).to_pydatetime()),
+        )
+    return _(
+        "This removes {rows} rows ({kind}): all of {file}, loaded by {by}. The dashboards will no "
+        "longer count them. To have them back, load the file again."
+    ).format(
+        rows=format_number(int(batch["row_count"])),
+        kind=kind_label(batch["kind"]),
+        file=markup.text(batch["file_name"]),
+        by=markup.text(batch["loaded_by"]),
     )
 
 

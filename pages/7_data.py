@@ -76,18 +76,7 @@ with history_tab:
             )
             if chosen is not None:
                 batch = loaded.loc[chosen]
-                st.warning(
-                    _(
-                        "This removes {rows} rows ({kind}): all of {file}, loaded by {by}. The dashboards will no "
-                        "longer count them. To have them back, load the file again."
-                    ).format(
-                        rows=i18n.format_number(int(batch["row_count"])),
-                        kind=upload.kind_label(batch["kind"]),
-                        file=markup.text(batch["file_name"]),
-                        by=markup.text(batch["loaded_by"]),
-                    ),
-                    icon=":material/warning:",
-                )
+                st.warning(upload.undo_warning(batch), icon=":material/warning:")
                 confirmed = st.checkbox(
                     _("Yes, remove these {rows} rows").format(rows=i18n.format_number(int(batch["row_count"]))),
                     key=f"data_undo_confirm_{chosen}",

@@ -14,7 +14,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from impact import config, db, goals, ingest
+from impact import config, db, goals
 from impact.web import auth
 from tests.conftest import sql
 from tests.dashboards import build_coalition, figures, plotly_values, trace
@@ -129,7 +129,16 @@ def test_a_directors_save_is_one_batch_through_the_engine_and_undo_brings_back_t
         ("survey_responses", 50, None),
         ("unique_people", 20, None),
     ]
-    ingest.undo_batch(batch, database=fixture_db)
+    # On the Data page the save reads as a save (no file to load again), and undoing it there brings
+    # the earlier set back.
+    data = _open("pages/7_data.py", ANALYST, monkeypatch)
+    data.selectbox(key="data_undo_batch").select(batch).run()
+    warning = data.warning[0].value
+    assert warning.startswith("This removes the 4 targets saved on the Goals page by test-director on ")
+    assert "brings back the targets that save replaced" in warning and "load the file again" not in warning
+    data.checkbox(key=f"data_undo_confirm_{batch}").check().run()
+    data.button(key="data_undo").click().run()
+    assert not data.exception, [e.value for e in data.exception]
     assert (
         sql(fixture_db, "select metric, target, partner_id from targets where superseded_by is null order by all")
         == before

@@ -20,10 +20,11 @@ from typing import Any
 
 from impact import contract, db
 from impact.i18n import N_, Message
-from impact.ingest import engine
+from impact.ingest import batches, engine
 from impact.ingest.messages import FileReport
 
 COLUMNS = tuple(c.name for c in contract.COLUMNS["targets"])
+PAGE_SAVE_PREFIX = "targets saved on the Goals page"  # the batch's file name (the ledger names every batch)
 CHANGED_SINCE = N_(
     "The targets were changed by someone else (a save, an upload or an undo) since this table was opened; "
     "nothing was saved. Reload the page, then make your changes again."
@@ -39,6 +40,11 @@ class SaveRefused(ValueError):
     def __init__(self, message: Message):
         super().__init__(message.english())
         self.message = message
+
+
+def is_page_save(kind: str, file_name: str) -> bool:
+    """Whether a batch is a save of the Goals page's table (not a file someone uploaded)."""
+    return kind == "targets" and file_name.startswith(PAGE_SAVE_PREFIX)
 
 
 def version(database: Path | str | None = None, cur: db.Connection | None = None) -> str:
@@ -89,12 +95,12 @@ def replace_targets(
     if not rows:
         raise SaveRefused(Message(EMPTY_SET))
     data = targets_csv(rows)
-    name = f"targets saved on the Goals page {datetime.now(UTC):%Y-%m-%d %H.%M.%S} UTC.csv"
+    name = f"{PAGE_SAVE_PREFIX} {datetime.now(UTC):%Y-%m-%d %H.%M.%S} UTC.csv"
     with db.transaction(database) as cur:
         if version(cur=cur) != expected_version:
             raise SaveRefused(Message(CHANGED_SINCE))
         # the engine stores only a clean file, last: a report with problems has written nothing
-        return engine.process(
+        report = engine.process(
             data,
             name,
             kind="targets",
@@ -105,3 +111,6 @@ def replace_targets(
             cursor=cur,
             replace_targets=True,
         )
+    if report.batch_id is not None:
+        batches.changed(database)  # committed: what is built from the data is built again
+    return report

@@ -875,3 +875,75 @@ def diverging_bars(frame: pd.DataFrame, title: str, answer_names: Sequence[str],
     )
     fig.update_yaxes(autorange="reversed", type="category", automargin=True)
     return fig
+
+
+# --- by calendar year (the essential ingredients, pages/13_ingredients.py) ---------------------------
+# x: a frame's `year_label` as categories ("2023", "2024 (to Nov 30)"), never a number axis with
+# half years; a year the period covers only in part (`partial`) is drawn pale or open.
+
+
+def _years_axis(fig: go.Figure, labels: Iterable[str]) -> None:
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(dict.fromkeys(labels)))
+
+
+def year_bars(frame: pd.DataFrame, measures: Sequence[tuple[str, str]], title: str, y_title: str) -> go.Figure:
+    """Counts per calendar year, one bar per measure side by side (events, and those held together)."""
+    fig = go.Figure()
+    opacity = [0.45 if partial else 1.0 for partial in frame["partial"]]
+    for position, (column, name) in enumerate(measures):
+        fig.add_bar(
+            x=frame["year_label"],
+            y=frame[column],
+            name=name,
+            marker={"color": PALETTE[position], "opacity": opacity},
+            hovertemplate="%{y:,d}",
+        )
+    fig.update_layout(barmode="group")
+    _years_axis(fig, frame["year_label"])
+    return _layout(fig, title, y_title)
+
+
+def year_stacked(
+    frame: pd.DataFrame, value: str, group: str, colors: Mapping[str, str], title: str, y_title: str
+) -> go.Figure:
+    """Counts per calendar year stacked by `group`, a column of names people read (a channel, a
+    partner), each in its colour from `colors` (by name)."""
+    fig = go.Figure()
+    ordered = frame.sort_values("year", kind="stable")
+    for name, rows in ordered.groupby(group, sort=False):
+        fig.add_bar(
+            x=rows["year_label"],
+            y=rows[value],
+            name=str(name),
+            marker={
+                "color": colors.get(str(name), NEUTRAL),
+                "opacity": [0.45 if partial else 1.0 for partial in rows["partial"]],
+            },
+            hovertemplate="%{y:,d} · %{fullData.name}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    _years_axis(fig, ordered["year_label"])
+    _layout(fig, title, y_title)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def year_shares(frame: pd.DataFrame, measures: Sequence[tuple[str, str]], title: str, y_title: str) -> go.Figure:
+    """Shares per calendar year, a line per measure; a year without a share (no base, or too few
+    answers) leaves a gap, and a year the period covers in part has an open marker."""
+    fig = go.Figure()
+    symbols = ["circle-open" if partial else "circle" for partial in frame["partial"]]
+    for position, (column, name) in enumerate(measures):
+        fig.add_scatter(
+            x=frame["year_label"],
+            y=pd.to_numeric(frame[column], errors="coerce").astype("float64"),
+            name=name,
+            mode="lines+markers",
+            line={"color": PALETTE[position], "width": 2},
+            marker={"size": 9, "symbol": symbols},
+            hovertemplate="%{y:.1%}",
+        )
+    _years_axis(fig, frame["year_label"])
+    _layout(fig, title, y_title)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    return fig

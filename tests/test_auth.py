@@ -21,7 +21,19 @@ ROLES = ("public", "analyst", "director", "admin")
 # and share links; admins all.
 EXPECTED = {
     "public": {"signin", "impact"},
-    "analyst": {"signin", "overview", "reach", "languages", "partners", "goals", "voice", "impact", "upload", "data"},
+    "analyst": {
+        "signin",
+        "overview",
+        "reach",
+        "languages",
+        "partners",
+        "goals",
+        "voice",
+        "ingredients",
+        "impact",
+        "upload",
+        "data",
+    },
     "director": {
         "signin",
         "overview",
@@ -30,6 +42,7 @@ EXPECTED = {
         "partners",
         "goals",
         "voice",
+        "ingredients",
         "impact",
         "data",
         "share_links",

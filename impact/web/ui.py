@@ -50,6 +50,7 @@ PAGES = (
     PageSpec("partners", N_("Partner activity"), "pages/4_partners.py", ":material/handshake:", STAFF),
     PageSpec("goals", N_("Goals"), "pages/11_goals.py", ":material/flag:", STAFF),
     PageSpec("voice", N_("Community voice"), "pages/12_voice.py", ":material/record_voice_over:", STAFF),
+    PageSpec("ingredients", N_("How we work together"), "pages/13_ingredients.py", ":material/diversity_3:", STAFF),
     PageSpec("impact", N_("Impact"), "pages/5_impact.py", ":material/public:", EVERYONE),
     PageSpec("upload", N_("Upload"), "pages/6_upload.py", ":material/upload_file:", LOADERS),
     PageSpec("data", N_("Data"), "pages/7_data.py", ":material/database:", STAFF),

@@ -8,18 +8,24 @@ from impact import vocab
 
 # Also the dependency (load) order. New kinds go at the end, so that the first three keep their order,
 # their recognition and their messages (a file that was valid stays valid).
-KINDS = ("partners", "events", "engagements", "targets", "milestones", "surveys")
+KINDS = ("partners", "events", "engagements", "targets", "milestones", "surveys", "staff")
 FIRST_KINDS = KINDS[:3]  # the contract's first version: recognised first (columns.detect_kind)
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # id | text | date | category | open | list | open_list | ref_list | integer | person | yes_no | scale
+    # id | text | date | category | open | list | open_list | ref_list | integer | number | person | yes_no | scale
+    type: str
     required: bool = False
     aliases: tuple[str, ...] = ()
     rule: str = ""
     choices: tuple[str, ...] = field(default=())
+    stored_as: str = ""  # the table's column, where it differs (a person's id is stored as its key)
+
+    @property
+    def stored_name(self) -> str:
+        return self.stored_as or self.name
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -65,7 +71,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             ("partner name", "organization", "organisation", "org name", "機構名稱", "机构名称"),
         ),
         Column("name_zh", "text", False, ("chinese name", "中文名稱", "中文名称")),
-        Column("focus_areas", "list", False, ("focus", "issue areas", "服務範疇", "服务范畴")),
+        Column(
+            "focus_areas",
+            "open_list",
+            False,
+            ("focus", "issue areas", "focus area", "服務範疇", "服务范畴", "服務範圍", "服务范围"),
+            choices=vocab.FOCUS_AREAS,
+        ),
         Column("joined_on", "date", False, ("joined", "member since", "加入日期")),
     ),
     "events": (
@@ -126,6 +138,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             True,
             ("client id", "person id", "participant", "參加者編號", "参加者编号"),
             "pseudonymised at ingest",
+            stored_as="participant_key",
         ),
         Column(
             "language",
@@ -150,6 +163,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             choices=vocab.CHANNELS,
         ),
         Column("service_type", "text", False, ("service", "服務類型", "服务类型")),
+        Column(
+            "referred_by_partner_id",
+            "ref",
+            False,
+            ("referred by", "referral from", "referring partner", "referred by partner", "轉介機構", "转介机构"),
+            "a known partner, not the contact's own",
+        ),
     ),
     # What the coalition set out to do: a number per metric, period and partner (or the whole coalition).
     "targets": (
@@ -235,6 +255,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             False,
             ("client id", "person id", "participant", "參加者編號", "参加者编号"),
             "pseudonymised at ingest",
+            stored_as="participant_key",
         ),
         Column("event_id", "ref", False, ("event", "event id", "活動編號", "活动编号"), "a known event"),
         Column("neighborhood", "open", False, ("district", "area", "neighbourhood", "社區", "社区")),
@@ -275,6 +296,51 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("would_recommend", "yes_no", False, ("recommend", "會推薦", "会推荐", "推薦", "推荐")),
         Column("comment", "text", False, ("comments", "feedback", "意見", "意见", "留言")),
     ),
+    # The partners' staff, one row per staff member: the coalition's multilingual capacity and its tenure.
+    "staff": (
+        Column(
+            "staff_id",
+            "person",
+            True,
+            ("staff", "staff id", "employee id", "employee", "員工編號", "员工编号"),
+            "pseudonymised at ingest",
+            stored_as="staff_key",
+        ),
+        Column(
+            "partner_id",
+            "ref",
+            True,
+            ("partner", "organization", "organisation", "agency", "機構編號", "机构编号"),
+            "a known partner",
+        ),
+        Column(
+            "languages",
+            "open_list",
+            True,
+            ("languages spoken", "language", "語言", "语言", "使用語言", "使用语言"),
+        ),
+        Column("role", "category", False, ("position", "job", "job title", "職位", "职位"), choices=vocab.STAFF_ROLES),
+        Column(
+            "started_on",
+            "date",
+            True,
+            ("start date", "hired", "hire date", "started", "入職日期", "入职日期"),
+        ),
+        Column(
+            "ended_on",
+            "date",
+            False,
+            ("end date", "left", "left on", "離職日期", "离职日期"),
+            "not before started_on",
+        ),
+        Column(
+            "fte",
+            "number",
+            False,
+            ("full time equivalent", "full-time equivalent", "工時比例", "工时比例"),
+            "more than 0, at most 1",
+        ),
+    ),
 }
 
 # A survey response's answers: a file needs at least one of these columns, a row at least one answer.
@@ -297,6 +363,8 @@ LOOKUPS = {
     "neighborhood": vocab.NEIGHBORHOOD_LOOKUP,
     "metric": vocab.TARGET_METRIC_LOOKUP,
     "kind": vocab.MILESTONE_KIND_LOOKUP,
+    "role": vocab.STAFF_ROLE_LOOKUP,
+    "focus_areas": vocab.FOCUS_AREA_LOOKUP,
 }
 
 NULL_MARKERS = frozenset({"", "na", "n/a", "null", "-"})

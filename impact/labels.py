@@ -137,6 +137,36 @@ MILESTONE_KIND = {
     "other": NP_("milestone_kind", "Other"),
 }
 
+# A staff member's role (the staff kind).
+STAFF_ROLE = {
+    "outreach": NP_("staff_role", "Outreach"),
+    "case_management": NP_("staff_role", "Case management"),
+    "organizing": NP_("staff_role", "Organizing"),
+    "leadership": NP_("staff_role", "Leadership"),
+    "other": NP_("staff_role", "Other"),
+}
+
+# What a partner works on (partners.focus_areas).
+FOCUS_AREA = {
+    "youth": NP_("focus_area", "Youth"),
+    "elders": NP_("focus_area", "Elders"),
+    "families": NP_("focus_area", "Families"),
+    "community_safety": NP_("focus_area", "Community safety"),
+    "violence_prevention": NP_("focus_area", "Violence prevention"),
+    "victim_services": NP_("focus_area", "Victim services"),
+    "crisis_response": NP_("focus_area", "Crisis response"),
+    "anti_hate": NP_("focus_area", "Anti-hate response"),
+    "scam_prevention": NP_("focus_area", "Scam prevention"),
+    "housing": NP_("focus_area", "Housing and tenants"),
+    "language_access": NP_("focus_area", "Language access"),
+    "immigrant_rights": NP_("focus_area", "Immigrant rights"),
+    "legal_services": NP_("focus_area", "Legal services"),
+    "health": NP_("focus_area", "Health and wellness"),
+    "small_business": NP_("focus_area", "Small businesses"),
+    "economic_justice": NP_("focus_area", "Economic justice"),
+    "civic_engagement": NP_("focus_area", "Civic engagement"),
+}
+
 # kind -> (canonical values in the contract's order, their English labels)
 KINDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "language": (vocab.LANGUAGES, LANGUAGE),
@@ -146,6 +176,8 @@ KINDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "age_group": (vocab.AGE_GROUPS, AGE_GROUP),
     "metric": (vocab.TARGET_METRICS, METRIC),
     "milestone_kind": (vocab.MILESTONE_KINDS, MILESTONE_KIND),
+    "staff_role": (vocab.STAFF_ROLES, STAFF_ROLE),
+    "focus_area": (vocab.FOCUS_AREAS, FOCUS_AREA),
 }
 
 

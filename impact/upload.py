@@ -39,6 +39,7 @@ def kind_label(kind: str) -> str:
         "targets": _("Targets"),
         "milestones": _("Milestones"),
         "surveys": _("Survey responses"),
+        "staff": _("Staff"),
     }[kind]
 
 
@@ -87,6 +88,12 @@ COLUMN_LABELS = {
     "satisfied": N_("Satisfied"),
     "would_recommend": N_("Would recommend"),
     "comment": N_("Comment"),
+    "referred_by_partner_id": N_("Referred by"),
+    "staff_id": N_("Staff ID"),
+    "role": N_("Role"),
+    "started_on": N_("Started on"),
+    "ended_on": N_("Ended on"),
+    "fte": N_("FTE"),
 }
 # Which category labels (impact.labels) a contract column's values take.
 LABEL_KINDS = {
@@ -98,6 +105,8 @@ LABEL_KINDS = {
     "language": "language",
     "languages": "language",
     "neighborhood": "neighborhood",
+    "role": "staff_role",
+    "focus_areas": "focus_area",
 }
 
 
@@ -183,6 +192,7 @@ EXAMPLES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
             "age_group": "65+",
             "channel": "in_person",
             "service_type": "legal clinic",
+            "referred_by_partner_id": "",
         },
         {
             "engagement_id": "C-0002",
@@ -195,6 +205,7 @@ EXAMPLES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
             "age_group": "45-64",
             "channel": "phone",
             "service_type": "wellness check",
+            "referred_by_partner_id": "CLA",
         },
     ),
     "targets": (
@@ -269,6 +280,26 @@ EXAMPLES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
             "comment": "",
         },
     ),
+    "staff": (
+        {
+            "staff_id": "CLA-017",
+            "partner_id": "CLA",
+            "languages": "Cantonese; Toisanese; English",
+            "role": "case_management",
+            "started_on": "2016-08-01",
+            "ended_on": "",
+            "fte": "1",
+        },
+        {
+            "staff_id": "SSE-004",
+            "partner_id": "SSE",
+            "languages": "Mandarin; English",
+            "role": "outreach",
+            "started_on": "2019-02-11",
+            "ended_on": "2023-06-30",
+            "fte": "0.5",
+        },
+    ),
 }
 
 
@@ -332,6 +363,8 @@ _VOCABULARIES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "neighborhood": (vocab.NEIGHBORHOODS, vocab.NEIGHBORHOOD_ALIASES),
     "metric": (vocab.TARGET_METRICS, vocab.TARGET_METRIC_ALIASES),
     "kind": (vocab.MILESTONE_KINDS, vocab.MILESTONE_KIND_ALIASES),
+    "role": (vocab.STAFF_ROLES, vocab.STAFF_ROLE_ALIASES),
+    "focus_areas": (vocab.FOCUS_AREAS, vocab.FOCUS_AREA_ALIASES),
 }
 
 
@@ -352,6 +385,7 @@ def _type_text(kind: str, col: contract.Column) -> str:
         "person": _("text (pseudonymised when loaded)"),
         "yes_no": _("yes or no"),
         "scale": _("whole number from 1 to 5"),
+        "number": _("number"),
     }[col.type]
 
 
@@ -377,6 +411,11 @@ def _rules_text(kind: str, col: contract.Column) -> str:
         "known partners": _("partners already loaded, or in the same upload"),
         "empty means no": _("empty means no; only milestones marked yes ever reach the public page"),
         "1 (not at all) to 5 (very much)": _("1 (not at all) to 5 (very much)"),
+        "a known partner, not the contact's own": _(
+            "a partner already loaded, or in the same upload; not the contact's own partner"
+        ),
+        "not before started_on": _("not before started_on"),
+        "more than 0, at most 1": _("more than 0, at most 1 (full time is 1, half time 0.5 or 50%)"),
     }
     parts = [_("required") if col.required else _("optional")]
     if col.rule:
@@ -498,6 +537,13 @@ def _fixes() -> dict[str, str]:
             "the corrected file."
         ),
         ingest.END_BEFORE_START: _("Check the two dates: the period's end may not come before its start."),
+        ingest.STAFF_END_BEFORE_START: _(
+            "Check the two dates: a staff member cannot leave before they started. Leave ended_on empty for someone "
+            "still on staff."
+        ),
+        ingest.REFERRED_BY_OWN_PARTNER: _(
+            "Write the partner that sent the person here, or leave the cell empty if the contact was not a referral."
+        ),
         ingest.NO_ANSWER_COLUMNS: _(
             "Add the answer columns to the file, or, if it has them under other names, choose them in the column "
             "matches above."
@@ -559,6 +605,8 @@ def how_to_fix(problem: ingest.Problem, kind: str | None) -> str:
             return _("Write yes or no (y, n, true, false, 1, 0, 是 and 否 work too).")
         if col.type == "scale":
             return _("Write a whole number from 1 (not at all) to 5 (very much), or leave the cell empty.")
+        if col.type == "number":
+            return _("Write the share of full time: more than 0 and at most 1 (0.5 or 50% for half time).")
         if col.type == "category" and _choices(col.name) is not None:
             return Message(N_("Use one of: {values}."), {"values": _choices(col.name)}).translated()
         if col.name == "partner_id":
@@ -621,7 +669,7 @@ def preview_frame(report: ingest.FileReport) -> pd.DataFrame | None:
         if name == "line":
             shown[column_label(name)] = values
             continue
-        if name == "participant_id":
+        if name in ("participant_id", "staff_id"):
             values = values.map(lambda _v: _("pseudonymised"))
         elif pd.api.types.is_datetime64_any_dtype(values):
             values = values.map(lambda d: MISSING if pd.isna(d) else format_date(d.date()))

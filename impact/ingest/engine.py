@@ -44,8 +44,10 @@ from impact.ingest.messages import (
     NOT_A_COLUMN,
     NOT_CHECKED,
     ON_ROWS,
+    REFERRED_BY_OWN_PARTNER,
     RESPONSE_AFTER_TODAY,
     ROW_UNREADABLE,
+    STAFF_END_BEFORE_START,
     STRAY_QUOTE,
     TABLE_UNREADABLE,
     TARGET_STORED,
@@ -178,7 +180,7 @@ class _Run:
             sql_type = _SQL_TYPES.get(col.type)
             if sql_type == "varchar[]":
                 value = f"string_split({table}.value, chr(31))"
-            elif sql_type in ("date", "integer", "ubigint"):
+            elif sql_type in ("date", "integer", "ubigint", "double"):
                 value = f"cast({table}.value as {sql_type})"
             else:
                 value = f"{table}.value"
@@ -312,6 +314,8 @@ class _Run:
             )
         elif kind == "targets":
             self.targets()
+        elif kind == "staff":
+            self.staff()
         elif kind == "milestones":
             self.duplicates("milestone_id", ["milestone_id"], DUPLICATE)
             self.collect(
@@ -365,6 +369,36 @@ class _Run:
                 from typed where engaged_on > $today""",
                 {"template": AFTER_TODAY, "today": self.today},
             )
+            self.unknown_partner("referred_by_partner_id")
+            self.collect(
+                """select line, 'referred_by_partner_id', referred_by_partner_id, $template, null
+                from typed where referred_by_partner_id = partner_id""",
+                {"template": REFERRED_BY_OWN_PARTNER},
+            )
+
+    def staff(self) -> None:
+        """A staff member once per partner in the file and not stored already (a correction is an undo
+        and a new load, as for contacts); a known partner; an end on or after the start. Staff ids are
+        never shown, so their problems name the line and column without the value."""
+        self.collect(
+            """select line, 'staff_id', null, $template, map {'first_line': first_line::varchar}
+            from (select line, min(line) over (partition by partner_id, staff_id) as first_line
+                  from typed where staff_id is not null and partner_id is not null)
+            where line > first_line""",
+            {"template": DUPLICATE_FOR_PARTNER},
+        )
+        self.collect(
+            """select t.line, 'staff_id', null, $template, map {'partner': t.partner_id, 'batch': s.batch_id::varchar}
+            from typed t join staff s on s.partner_id = t.partner_id and s.staff_key = t.staff_id""",
+            {"template": ALREADY_STORED_FOR_PARTNER},
+        )
+        self.unknown_partner("partner_id")
+        self.collect(
+            """select line, 'ended_on', strftime(ended_on, '%Y-%m-%d'), $template,
+                map {'start': strftime(started_on, '%Y-%m-%d')}
+            from typed where ended_on < started_on""",
+            {"template": STAFF_END_BEFORE_START},
+        )
 
     def targets(self) -> None:
         """A metric, partner and period once in the file and once among the current targets (unless the
@@ -439,7 +473,7 @@ class _Run:
             },
         )
         columns = contract.COLUMNS[kind]
-        names = ["participant_key" if c.type == "person" else c.name for c in columns]
+        names = [c.stored_name for c in columns]
         source_names = [c.name for c in columns]
         order = {
             "partners": "line",
@@ -448,6 +482,7 @@ class _Run:
             "targets": "line",
             "milestones": "date, line",
             "surveys": "responded_on, line",
+            "staff": "partner_id, started_on, line",
         }[kind]
         if kind == "milestones":  # an empty `public` means no
             source_names = ["coalesce(public, false)" if n == "public" else n for n in source_names]
@@ -715,8 +750,9 @@ def _check_and_store(
 
 def _preview(cur: db.Connection, rows: int) -> pd.DataFrame:
     frame = cur.execute("select * from typed order by line limit $n", {"n": rows}).df()
-    if "participant_id" in frame:
-        frame["participant_id"] = "pseudonymised"
+    for person in ("participant_id", "staff_id"):  # ids are never shown
+        if person in frame:
+            frame[person] = "pseudonymised"
     for name in frame.columns:
         if frame[name].map(_is_list).any():  # an empty list cell comes back as NA
             frame[name] = frame[name].map(lambda v: "; ".join(v) if _is_list(v) else "")

@@ -65,6 +65,9 @@ END_BEFORE_START = N_("is before period_start ({start}); a period ends on or aft
 RESPONSE_AFTER_TODAY = N_("is after today ({today}); a response cannot be in the future")
 NO_ANSWER_COLUMNS = N_("the file has none of the answer columns; it needs at least one of: {columns}")
 NO_ANSWER = N_("the row has no answer; fill in at least one of: {columns}")
+# staff and referrals
+STAFF_END_BEFORE_START = N_("is before started_on ({start}); a staff member leaves on or after the day they started")
+REFERRED_BY_OWN_PARTNER = N_("is the contact's own partner; a referral comes from another partner")
 # a warning about one distinct value: what is wrong with it, and on how many rows
 ON_ROWS = NN_("{note} ({n} row)", "{note} ({n} rows)")
 

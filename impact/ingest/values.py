@@ -54,6 +54,20 @@ def parse_count(text: str) -> Normalised:
     return None, Message(N_("is not a whole number")), None
 
 
+_DECIMAL = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(%?)")
+
+
+def parse_fte(text: str) -> Normalised:
+    """A staff member's full-time equivalent: more than 0, at most 1 (0.5, .5, 1.0; 50% is 0.5)."""
+    found = _DECIMAL.fullmatch(text.replace(" ", ""))
+    if found is None:
+        return None, Message(N_("is not a number; write the share of full time, such as 1, 0.5 or 50%")), None
+    number = float(found.group(1)) / (100 if found.group(2) else 1)
+    if not 0 < number <= 1:
+        return None, Message(N_("must be more than 0 and at most 1 (full time is 1, half time 0.5)")), None
+    return number, None, None
+
+
 def parse_yes_no(text: str) -> Normalised:
     """yes/no, y/n, true/false, 1/0, 是/否, sí, read spelling-blind (a BOOLEAN when stored)."""
     value = vocab.YES_NO_LOOKUP.get(vocab.norm_key(text))
@@ -84,6 +98,7 @@ def _category(lookup: dict[str, str], choices: Sequence[str]) -> Callable[[str],
 _UNKNOWN_OPEN_VALUE = {
     "language": N_("is not a known language; kept as written"),
     "neighborhood": N_("is not a known neighborhood; kept as written"),
+    "focus_area": N_("is not one of the contract's focus areas; kept as written"),
 }
 _ITEM = N_("'{item}' {note}")  # one item of a list, and what is wrong with it
 
@@ -137,13 +152,15 @@ def _normaliser(kind: str, col: contract.Column) -> Callable[[str], Normalised] 
         return parse_yes_no
     if col.type == "scale":
         return parse_scale
+    if col.type == "number":
+        return parse_fte
     if col.type == "category":
         return _category(contract.LOOKUPS[col.name], col.choices)
     if col.type == "open":
         noun = "language" if col.name == "language" else "neighborhood"
         return _open(contract.LOOKUPS[col.name], noun)
     if col.type == "open_list":
-        return _list_of(_open(contract.LOOKUPS[col.name], "language"))
+        return _list_of(_open(contract.LOOKUPS[col.name], "focus_area" if col.name == "focus_areas" else "language"))
     if col.type in ("list", "ref_list"):
         return _list_of(None)
     if kind == "partners" and col.name == "partner_id":
@@ -160,6 +177,7 @@ _SQL_TYPES = {
     "open_list": "varchar[]",
     "yes_no": "boolean",
     "scale": "tinyint",
+    "number": "double",
 }
 
 
@@ -175,6 +193,8 @@ def _mapping_frame(col: contract.Column, rows: Iterable[tuple[str, Normalised]])
         value_series = pd.Series(values, dtype="Int64")
     elif col.type == "yes_no":
         value_series = pd.Series(values, dtype="boolean")
+    elif col.type == "number":
+        value_series = pd.Series(values, dtype="Float64")
     elif col.type == "date":
         value_series = pd.Series(values, dtype="object").astype("string")
     else:

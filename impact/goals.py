@@ -509,7 +509,7 @@ def milestone_marks(frame: pd.DataFrame, partner_names: dict[str, str]) -> pd.Da
 
 
 def public_milestones(start: date, end: date, run: Runner = db.run_query) -> pd.DataFrame:
-    """For the public impact page: the milestones marked public between `start` and `end`, their date
-    and title only (queries/public_milestones.sql). Nothing else of a milestone leaves the server."""
+    """For the public impact page: the milestones marked public between `start` and `end`, their date,
+    title and kind only (queries/public_milestones.sql). Nothing else of a milestone leaves the server."""
     frame = run("public_milestones", start=start, end=end)
-    return frame[["date", "title"]]
+    return frame[["date", "title", "kind"]]

@@ -184,6 +184,17 @@ create table if not exists share_links (
 alter table share_links add column if not exists recipient varchar;
 alter table share_links add column if not exists language varchar;
 
+-- The public impact page's protected reports (impact.public): built after each load and undo for
+-- the open page and every active share link, so that a visit never runs the suppression solver.
+-- `report` is JSON (published labels and numbers only, never rows of data); `data_version` is
+-- what it was built from (queries/public_data_version.sql): a report of older data is not read.
+create table if not exists public_reports (
+    scope_key varchar primary key,  -- impact.public.PublicScope.key: period, partners, threshold
+    data_version varchar not null,
+    built_at timestamp not null,
+    report varchar not null
+);
+
 -- The dashboards' scope, defined once: the queries that count activity for a period and the
 -- sidebar's filters read their rows through these macros, so every page agrees on what is in
 -- scope. A null list means all (no filter); an empty list matches nothing. `create or replace`

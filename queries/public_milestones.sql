@@ -1,7 +1,7 @@
--- The milestones marked public, in the period: their date and title only (the public impact
--- page's). Staff wrote the titles for the public; the description, kind and partners stay inside.
+-- The milestones marked public, in the period: their date, title and kind only (the public impact
+-- page's). Staff wrote the titles for the public; the description and partners stay inside.
 with public_milestones as (
-    select date, title
+    select date, title, kind
     from milestones
     where public and date between $start::date and $end::date
 ),
@@ -9,7 +9,8 @@ with public_milestones as (
 final as (
     select
         date,
-        title
+        title,
+        kind
     from public_milestones
 )
 

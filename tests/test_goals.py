@@ -145,11 +145,11 @@ def test_only_directors_and_administrators_may_save_targets(outcomes_db: Path) -
         goals.save_targets([], User("ana", "analyst"), goals.targets_version())
 
 
-def test_public_milestones_are_the_public_ones_with_their_date_and_title_only(outcomes_db: Path) -> None:
-    """M1 is public; M2 (empty) and M3 (no) are not, and nothing but the date and title comes back."""
+def test_public_milestones_are_the_public_ones_with_their_date_title_and_kind_only(outcomes_db: Path) -> None:
+    """M1 is public; M2 (empty) and M3 (no) are not, and nothing but the date, title and kind comes back."""
     found = goals.public_milestones(date(2024, 1, 1), date(2024, 12, 31))
-    assert list(found.columns) == ["date", "title"]
-    assert [(pd.Timestamp(d).date(), t) for d, t in found.itertuples(index=False)] == [
+    assert list(found.columns) == ["date", "title", "kind"]
+    assert [(pd.Timestamp(d).date(), t) for d, t, _kind in found.itertuples(index=False)] == [
         (date(2024, 3, 12), "Budget hearing: language access funded")
     ]
     assert goals.public_milestones(date(2025, 1, 1), date(2025, 12, 31)).empty

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from impact import db
+from impact import config, db
 from impact.i18n import N_, Enumeration, Message
 
 
@@ -74,7 +77,9 @@ def undo_batch(batch_id: int, *, database: Path | str | None = None, by: str = "
             "update batches set status = 'undone', undone_at = $at, undone_by = $by where batch_id = $id",
             {"id": batch_id, "at": datetime.now(UTC).replace(tzinfo=None), "by": by},
         )
-        return UndoResult(batch_id, kind, file_name, rows)
+        result = UndoResult(batch_id, kind, file_name, rows)
+    changed(database)  # committed: what is built from the data is built again
+    return result
 
 
 def _dependents_sql(kind: str) -> str:
@@ -115,3 +120,41 @@ def _dependents_sql(kind: str) -> str:
 
 def list_batches(database: Path | str | None = None) -> pd.DataFrame:
     return db.run_query("batches", db=database)
+
+
+# --- after a change ------------------------------------------------------------------------------
+# What is built from the stored data (the public page's protected reports, impact.public) is built
+# again after each committed load or undo. The ingest layer cannot import what sits above it, so
+# those modules register here; several files loaded together (load_files) are one change.
+_listeners: list[Callable[[Path | str | None], None]] = []
+_deferred: ContextVar[set | None] = ContextVar("impact_deferred_changes", default=None)
+
+
+def on_change(listener: Callable[[Path | str | None], None]) -> None:
+    """Call `listener(database)` after every committed load or undo (once per listener)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def changed(database: Path | str | None = None) -> None:
+    """A load or an undo of `database` has been committed: tell the listeners (or, inside
+    `one_change`, once when it ends)."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add(config.db_path(database))
+        return
+    for listener in list(_listeners):
+        listener(database)
+
+
+@contextmanager
+def one_change() -> Iterator[None]:
+    """Loads inside the block tell the listeners once, when it ends (several files are one change)."""
+    pending: set = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        for database in pending:
+            changed(database)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from impact import config, contract, db, pseudonym, textfile
 from impact.i18n import Message
-from impact.ingest import workbook
+from impact.ingest import batches, workbook
 from impact.ingest.columns import detect_kind, match_columns
 from impact.ingest.messages import (
     AFTER_TODAY,
@@ -652,6 +652,8 @@ def process(
         else:
             with db.transaction(database) as cur:  # a file with problems writes nothing: store() runs last
                 report = _check_and_store(cur, *checks, **sheet_rows, replace_targets=replace_targets)
+            if report.batch_id is not None:
+                batches.changed(database)  # committed: what is built from the data is built again
     tell("Done", 1.0)  # after the commit: a batch reported done has survived
     return report
 
@@ -809,10 +811,13 @@ def load_files(
         return lambda step, fraction: progress(f"{path.name}: {step}", (position + fraction) / len(ordered))
 
     if not dry_run:
-        return [
-            process(p, kind=kind, sheet=sheet, database=database, by=by, store=True, today=today, progress=tell(i, p))
-            for i, p in enumerate(ordered)
-        ]
+        with batches.one_change():  # several files are one change for what is built from the data
+            return [
+                process(
+                    p, kind=kind, sheet=sheet, database=database, by=by, store=True, today=today, progress=tell(i, p)
+                )
+                for i, p in enumerate(ordered)
+            ]
     with db.transaction(database, commit=False) as cur:
         return [
             process(

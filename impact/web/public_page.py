@@ -1,0 +1,101 @@
+"""The public impact page drawn in Streamlit from its view model (impact.public_view.PublicPage).
+
+Phone first: the headline figures wrap two or three to a row, each chart takes the full width,
+and each chart's numbers wait in a closed expander (drawn only when opened). Every text a person
+or a file supplied is escaped (impact.markup.text); figures come escaped from the view model.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from impact import markup, public_view
+from impact.i18n import _
+
+# The session-state key of a chart's "numbers behind" expander is this and the chart's key.
+NUMBERS_KEY = "impact_numbers."
+# Plotly's toolbar: a PNG of the chart (named after it) and nothing that edits it.
+_REMOVED_BUTTONS = ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverClosestCartesian"]
+
+
+def chart_config(chart: public_view.Chart) -> dict:
+    """The toolbar of a public chart: on, with a PNG download named after the chart."""
+    return {
+        "displayModeBar": True,
+        "displaylogo": False,
+        "modeBarButtonsToRemove": _REMOVED_BUTTONS,
+        "toImageButtonOptions": {"format": "png", "filename": chart.filename, "scale": 2},
+    }
+
+
+def _text_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table whose cells read Markdown in st.table: every cell and header escaped as text."""
+    shown = frame.fillna("").astype(str).map(markup.text)
+    shown.columns = [markup.text(c) for c in frame.columns]
+    return shown
+
+
+def _headlines(page: public_view.PublicPage) -> None:
+    st.subheader(markup.text(page.year_heading), anchor=False)
+    with st.container(horizontal=True, gap="small"):
+        for headline in page.headlines:
+            st.metric(headline.label, headline.value, help=headline.help, border=True, width=170)
+    notes = [h.note for h in page.headlines if h.note]
+    if notes:
+        st.caption(markup.text(notes[0]))
+    if page.all_years:
+        st.markdown(markup.text(page.all_years))
+
+
+def _chart(chart: public_view.Chart) -> None:
+    if chart.figure is None:
+        st.subheader(markup.text(chart.title), anchor=False)
+        st.info(markup.text(chart.message or ""))
+        return
+    st.plotly_chart(chart.figure, width="stretch", config=chart_config(chart), key=f"impact_chart.{chart.key}")
+    if chart.caption:
+        st.caption(markup.text(chart.caption))
+    if chart.note:
+        st.caption(markup.text(chart.note))
+    box = st.expander(
+        _("The numbers behind this chart"), icon=":material/table:", key=NUMBERS_KEY + chart.key, on_change="rerun"
+    )
+    if box.open:
+        with box:
+            st.table(_text_table(chart.table).set_index(markup.text(chart.table.columns[0])))
+
+
+def _milestones(page: public_view.PublicPage) -> None:
+    if not page.milestones:
+        return
+    frame = pd.DataFrame(
+        {
+            _("Date"): [m.date_text for m in page.milestones],
+            _("Milestone"): [m.title for m in page.milestones],
+            _("Kind"): [m.kind for m in page.milestones],
+        }
+    )
+    box = st.expander(_("Milestones"), icon=":material/flag:", key=NUMBERS_KEY + "milestones", on_change="rerun")
+    if box.open:
+        with box:
+            st.table(_text_table(frame).set_index(markup.text(_("Date"))))
+
+
+def draw(page: public_view.PublicPage) -> None:
+    """Draw the page below its title (the page script draws the title and a share link's heading)."""
+    if page.demo_note:
+        st.info(markup.text(page.demo_note), icon=":material/science:")
+    st.caption(markup.text(page.as_of))
+    _headlines(page)
+    if page.breakdown_note:
+        st.info(markup.text(page.breakdown_note))
+    for chart in page.charts:
+        if chart.message and chart.figure is None and chart.message == page.breakdown_note:
+            continue  # said once, above
+        _chart(chart)
+        if chart.key == "trend":
+            _milestones(page)
+    st.subheader(_("Definitions and method"), anchor=False)
+    st.markdown("\n".join(f"- **{markup.text(d.term)}**: {markup.text(d.text)}" for d in page.definitions))
+    st.markdown("\n\n".join(markup.text(n) for n in (*page.notes, page.suppression_note)))

@@ -95,6 +95,11 @@ def _users_parser(sub: argparse._SubParsersAction) -> None:
 _NEEDS_A_DATABASE = ("batches", "undo")
 
 
+# Commands that load or undo data: the public page's stored reports are built again after them
+# (impact.public registers itself with ingest.batches.on_change when imported).
+_CHANGES_DATA = frozenset({"demo", "ingest", "undo"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.umask(0o077)  # what the command line creates (a database, a key, logs) is private
@@ -103,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except config.DatabasePathError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command in _CHANGES_DATA:
+        from impact import public  # noqa: F401 - rebuilds the public page's reports after a load or an undo
+
     try:
         return _COMMANDS[args.command](args)
     except db.DatabaseBusy as exc:

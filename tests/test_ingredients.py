@@ -36,6 +36,7 @@ def add_staff_referrals_and_event_contacts(path: Path) -> None:
     contacts, and some contacts recorded at events (the fixture files have none of these)."""
     cur = db.cursor(path)
     try:
+        cur.execute("delete from staff")  # exactly STAFF, whatever the fixture files hold
         batch = cur.execute("select max(batch_id) + 1 from batches").fetchone()[0]
         cur.execute(
             """insert into batches (batch_id, kind, file_name, sha256, row_count, loaded_by, loaded_at)

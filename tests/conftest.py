@@ -15,7 +15,8 @@ from impact import config, db, ingest
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 GOOD_ENGAGEMENT_FILES = [e["file"] for e in EXPECTED if e["kind"] == "engagements" and e["expect"] == "ok"]
-FIXTURE_FILES = ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES]
+GOOD_STAFF_FILES = [e["file"] for e in EXPECTED if e["kind"] == "staff" and e["expect"] == "ok"]
+FIXTURE_FILES = ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES, *GOOD_STAFF_FILES]
 
 
 def key_beside(path: Path) -> Path:
@@ -58,7 +59,7 @@ def schema_only_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Partners, events and every good engagements file, loaded once per session and released.
+    """Partners, events and every good engagements and staff file, loaded once per session and released.
 
     Never opened again: each test gets its own copy (`fixture_db`, or `copy_database`), because a
     file this process opens stays open (impact.db caches connections) and a copy must not race a writer.
@@ -85,7 +86,7 @@ def load_fixture_files(path: Path, names: list[str]) -> list[ingest.FileReport]:
 
 @pytest.fixture
 def fixture_db(built_fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Partners, events and every good engagements file of tests/fixtures/csv (this test's own copy)."""
+    """Partners, events and every good engagements and staff file of tests/fixtures/csv (this test's own copy)."""
     path = copy_database(built_fixture_db, tmp_path / "coalition.duckdb")
     monkeypatch.setenv("IMPACT_DB", str(path))
     monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)

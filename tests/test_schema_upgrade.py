@@ -86,3 +86,88 @@ def test_an_old_database_keeps_its_data_and_then_takes_the_new_kinds(tmp_path: P
     db.close(path)
     builders.load_base(tmp_path / "fresh.duckdb")  # a new database is made directly in the current form
     db.close(tmp_path / "fresh.duckdb")
+
+
+# The batches and engagements tables as the six-kind version made them (before staff and referrals).
+SIX_KINDS_SCHEMA = """
+create sequence if not exists batch_id_seq start 1;
+create table batches (
+    batch_id integer primary key default nextval('batch_id_seq'),
+    kind varchar not null check (kind in ('partners', 'events', 'engagements', 'targets', 'milestones', 'surveys')),
+    file_name varchar not null,
+    sha256 varchar not null check (length(sha256) = 64),
+    row_count integer not null check (row_count >= 0),
+    loaded_by varchar not null,
+    loaded_at timestamp not null,
+    encoding varchar,
+    delimiter varchar,
+    warning_count integer not null default 0,
+    status varchar not null default 'loaded' check (status in ('loaded', 'undone')),
+    undone_at timestamp,
+    undone_by varchar,
+    sheet varchar
+);
+create table partners (
+    partner_id varchar primary key,
+    name varchar not null,
+    name_zh varchar,
+    focus_areas varchar[],
+    joined_on date,
+    batch_id integer not null references batches (batch_id)
+);
+create table engagements (
+    partner_id varchar not null references partners (partner_id),
+    engagement_id varchar not null,
+    engaged_on date not null,
+    participant_key ubigint not null,
+    language varchar not null,
+    event_id varchar,
+    neighborhood varchar,
+    age_group varchar,
+    channel varchar,
+    service_type varchar,
+    batch_id integer not null references batches (batch_id),
+    primary key (partner_id, engagement_id)
+);
+"""
+
+
+def test_a_six_kind_database_gains_referrals_and_the_staff_kind(tmp_path: Path, monkeypatch) -> None:
+    """Its contacts survive with no referral, the referral column refuses an unknown partner, and staff load."""
+    path = tmp_path / "six.duckdb"
+    monkeypatch.setenv("IMPACT_DB", str(path))
+    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
+    old = duckdb.connect(str(path))
+    old.execute(SIX_KINDS_SCHEMA)
+    old.execute(
+        """insert into batches (kind, file_name, sha256, row_count, loaded_by, loaded_at)
+        values ('partners', 'partners.csv', repeat('a', 64), 2, 'ana', timestamp '2024-01-01 10:00'),
+            ('engagements', 'contacts.csv', repeat('b', 64), 1, 'ana', timestamp '2024-01-02 10:00')"""
+    )
+    old.execute("insert into partners values ('HYC', 'Harbor Youth Center', null, null, null, 1)")
+    old.execute("insert into partners values ('CLA', 'Chinatown Legal Aid', null, null, null, 1)")
+    old.execute(
+        "insert into engagements values ('HYC', 'A1', date '2024-01-02', 42, 'Cantonese', null, null, null, null, null, 2)"
+    )
+    old.close()
+
+    conn = db.connection(config.db_path())
+    assert conn.execute(
+        "select partner_id, engagement_id, participant_key, referred_by_partner_id, batch_id from engagements"
+    ).fetchall() == [("HYC", "A1", 42, None, 2)]
+    try:
+        conn.execute("update engagements set referred_by_partner_id = 'NOPE'")
+    except duckdb.ConstraintException:
+        pass
+    else:
+        raise AssertionError("the rebuilt engagements table took a referral from an unknown partner")
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "staff_id,partner_id,languages,started_on\nE1,HYC,Cantonese;English,2020-01-06\n", encoding="utf-8"
+    )
+    report = ingest.process(staff, database=path, store=True)
+    assert report.ok and report.kind == "staff", [str(p) for p in report.problems]
+    assert conn.execute("select partner_id, languages, started_on::varchar from staff").fetchall() == [
+        ("HYC", ["Cantonese", "English"], "2020-01-06")
+    ]
+    db.close(path)

@@ -1,5 +1,6 @@
-"""Share links: directors make scoped, expiring links to the impact page for funders, list and revoke them."""
+"""Share links: directors make scoped, expiring links to the impact page for funders, preview, list and revoke them."""
 
+import logging
 from datetime import date, timedelta
 
 import pandas as pd
@@ -7,14 +8,19 @@ import streamlit as st
 
 from impact import i18n, labels, markup, metrics, public, shares
 from impact.i18n import _
-from impact.web import ui
+from impact.web import language, ui
+
+log = logging.getLogger(__name__)
+PUBLIC_PAGE = ui.PAGE_BY_ID["impact"].file
 
 ctx = ui.page_setup("share_links")
+state = st.session_state
 st.title(_("Share links"))
 st.write(
     _(
-        "A share link opens the public impact page for one funder, limited to the partners and dates you choose. "
-        "The visitor needs no account and cannot widen what the link shows. Small numbers stay suppressed."
+        "A share link opens the public impact page for one funder, limited to the partners and dates you choose, "
+        "in the language you choose. The visitor needs no account and cannot widen what the link shows. "
+        "Small numbers stay suppressed."
     )
 )
 
@@ -24,10 +30,35 @@ names = labels.partner_names(partners)  # as the reader reads them: name_zh on C
 last_year = public.last_complete_year(metrics.data_extent(ui.runner("internal"))["last_day"], date.today())
 last_year = last_year or date.today().year - 1
 
+
+def _preview_link(link_id: int, link_language: str | None, label: str) -> None:
+    """A link to the impact page as the link's recipient sees it (never counted as an opening)."""
+    params = {shares.PREVIEW_PARAM: str(link_id)}
+    params[language.URL_PARAM] = i18n.URL_CODES[link_language or i18n.current()]
+    st.page_link(PUBLIC_PAGE, label=label, icon=":material/visibility:", query_params=params)
+
+
 with st.form("new_share_link", clear_on_submit=False):
-    st.subheader(_("New link"))
-    label = st.text_input(
-        _("Label"), max_chars=shares.MAX_LABEL, placeholder=_("e.g. Bay Area Safety Fund, 2024 report")
+    st.subheader(_("New link"), anchor=False)
+    label_column, recipient_column = st.columns(2)
+    label = label_column.text_input(
+        _("Label"),
+        max_chars=shares.MAX_LABEL,
+        placeholder=_("e.g. 2025 grant report"),
+        help=_("Your name for the link in the list below. The recipient does not see it."),
+    )
+    recipient = recipient_column.text_input(
+        _("Recipient"),
+        max_chars=shares.MAX_RECIPIENT,
+        placeholder=_("e.g. Bay Area Safety Fund"),
+        help=_("Who the link is for. The page says 'Prepared for' them."),
+    )
+    link_language = st.selectbox(
+        _("Language of the page"),
+        list(i18n.LANGUAGES),
+        index=list(i18n.LANGUAGES).index(i18n.current()),
+        format_func=i18n.LANGUAGES.__getitem__,
+        help=_("The link opens the page in this language; the visitor can still switch."),
     )
     chosen = st.multiselect(
         _("Partners"),
@@ -46,19 +77,32 @@ with st.form("new_share_link", clear_on_submit=False):
 
 if submitted:
     try:
-        link, token = shares.create(label, chosen, start, end, expires, by=ctx.user.name)
+        link, token = shares.create(
+            label, chosen, start, end, expires, by=ctx.user.name, recipient=recipient, language=link_language
+        )
     except shares.ShareError as exc:
         st.error(str(exc))  # the engine's sentence says what to change
     else:
+        with st.spinner(_("Preparing the link's page…")):
+            try:  # its protected report, built now rather than at its first opening
+                public.refresh_reports()
+            except Exception:
+                log.exception("public reports not rebuilt after share link %s was created", link.link_id)
+                st.warning(_("The link works, but its page will take longer to open the first time."))
         base = str(st.context.url or "").split("/share_links")[0]
         st.success(
-            _("Link created. Copy it now: it is shown only once. Send it to {label} only.").format(
-                label=markup.text(link.label)
-            )
+            _("Link created for {recipient}. Copy it now: it is shown only once.").format(
+                recipient=markup.text(link.recipient)
+            ),
+            icon=":material/check_circle:",
         )
         st.code(shares.share_url(base, token), language=None)
+        _preview_link(link.link_id, link.language, _("Preview as the funder sees it"))
 
-st.subheader(_("Links"))
+st.subheader(_("Links"), anchor=False)
+revoked = state.pop("share_links_revoked", None)
+if revoked is not None:  # said after the page's rerun, beside the list that shows it
+    st.success(revoked, icon=":material/block:")
 links = shares.list_links()
 if links.empty:
     st.write(_("No share links yet."))
@@ -81,34 +125,103 @@ def _moment(value: object) -> str:
     return "–" if pd.isna(value) else i18n.format_moment(pd.Timestamp(value).to_pydatetime())
 
 
+def _text(value: object) -> str:
+    return "–" if value is None or pd.isna(value) or not str(value).strip() else str(value)
+
+
+def _language(value: object) -> str:
+    return i18n.LANGUAGES[value] if value in i18n.LANGUAGES else _("The visitor's")
+
+
+# What a director looks for first (is it working, who has it, has it been opened) comes first, so it
+# is in view without scrolling; the long columns come last.
+COLUMNS = {
+    "state": _("State"),
+    "recipient": _("Recipient"),
+    "label": _("Label"),
+    "last_opened": _("Last opened (UTC)"),
+    "times_opened": _("Times opened"),
+    "expires_on": _("Expires after"),
+    "language": _("Language"),
+    "scope": _("Scope"),
+    "created_by": _("Created by"),
+    "created_at": _("Created (UTC)"),
+}
+listing = pd.DataFrame(
+    {
+        COLUMNS["state"]: [STATES[s] for s in links["state"]],
+        COLUMNS["recipient"]: [_text(v) for v in links["recipient"]],
+        COLUMNS["label"]: links["label"],
+        COLUMNS["last_opened"]: [_moment(v) for v in links["last_opened"]],
+        COLUMNS["times_opened"]: links["times_opened"],
+        COLUMNS["expires_on"]: [i18n.format_date(pd.Timestamp(v).date()) for v in links["expires_on"]],
+        COLUMNS["language"]: [_language(v) for v in links["language"]],
+        COLUMNS["scope"]: [_scope(row) for _index, row in links.iterrows()],
+        COLUMNS["created_by"]: links["created_by"],
+        COLUMNS["created_at"]: [_moment(v) for v in links["created_at"]],
+    }
+)
 st.dataframe(
-    pd.DataFrame(
-        {
-            _("Label"): links["label"],
-            _("Scope"): [_scope(row) for _index, row in links.iterrows()],
-            _("Created by"): links["created_by"],
-            _("Created (UTC)"): [_moment(v) for v in links["created_at"]],
-            _("Expires after"): [i18n.format_date(pd.Timestamp(v).date()) for v in links["expires_on"]],
-            _("State"): [STATES[s] for s in links["state"]],
-            _("Last opened (UTC)"): [_moment(v) for v in links["last_opened"]],
-            _("Times opened"): links["times_opened"],
-        }
-    ),
+    listing,
     hide_index=True,
     width="stretch",
+    column_config={
+        COLUMNS["state"]: st.column_config.TextColumn(width="small"),
+        COLUMNS["recipient"]: st.column_config.TextColumn(width="medium"),
+        COLUMNS["label"]: st.column_config.TextColumn(width="medium"),
+        COLUMNS["last_opened"]: st.column_config.TextColumn(width="medium"),
+        COLUMNS["times_opened"]: st.column_config.NumberColumn(width="small", format="%d"),
+    },
 )
 
-active = links[links["state"] == "active"]
-if not active.empty:
-    with st.form("revoke_share_link"):
-        choice = st.selectbox(
-            _("Revoke a link"),
-            list(active["link_id"]),
-            format_func=lambda i: f"{active.loc[active['link_id'] == i, 'label'].iloc[0]} (#{i})",
+st.subheader(_("Preview or revoke a link"), anchor=False)
+by_id = links.set_index("link_id")
+
+
+def _describe(link_id: int) -> str:
+    row = by_id.loc[link_id]
+    who = _text(row["recipient"])
+    return _("#{id} {label} (for {recipient}; {state})").format(
+        id=link_id, label=row["label"], recipient=who, state=STATES[row["state"]]
+    )
+
+
+picked = st.selectbox(
+    _("Link"), list(by_id.index), format_func=_describe, index=None, placeholder=_("Choose a link"), key="share_pick"
+)
+if picked is not None:
+    row = by_id.loc[picked]
+    _preview_link(
+        int(picked), row["language"] if row["language"] in i18n.LANGUAGES else None, _("Preview as the funder sees it")
+    )
+    if row["state"] == "revoked":
+        st.caption(
+            _("This link was revoked on {moment} (UTC) by {name}: it shows no data.").format(
+                moment=_moment(row["revoked_at"]), name=markup.text(row["revoked_by"])
+            )
         )
-        if st.form_submit_button(_("Revoke now")):
-            shares.revoke(int(choice), by=ctx.user.name)
-            st.toast(_("The link is revoked: it shows no data from now on."), icon=":material/block:")
+    elif row["state"] == "expired":
+        st.caption(_("This link has expired: it shows no data."))
+    else:
+        st.warning(
+            _(
+                "Revoking link #{id} ({label}) stops it at once: {recipient} will see no data through it, "
+                "and it cannot be turned back on."
+            ).format(id=picked, label=markup.text(row["label"]), recipient=markup.text(_text(row["recipient"]))),
+            icon=":material/warning:",
+        )
+        confirmed = st.checkbox(_("Yes, revoke link #{id}").format(id=picked), key=f"share_revoke_confirm_{picked}")
+        if st.button(
+            _("Revoke link #{id}").format(id=picked),
+            type="primary",
+            disabled=not confirmed,
+            icon=":material/block:",
+            key="share_revoke",
+        ):
+            shares.revoke(int(picked), by=ctx.user.name)
+            state["share_links_revoked"] = _("Link #{id} ({label}) is revoked: it shows no data from now on.").format(
+                id=picked, label=markup.text(row["label"])
+            )
             st.rerun()
 
 st.caption(

@@ -7,6 +7,8 @@ final as (
     select
         link_id,
         label,
+        recipient,
+        language,
         partners,
         start_date,
         end_date,

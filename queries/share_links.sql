@@ -12,6 +12,8 @@ final as (
     select
         l.link_id,
         l.label,
+        l.recipient,
+        l.language,
         l.partners,
         l.start_date,
         l.end_date,

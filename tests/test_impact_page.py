@@ -194,7 +194,14 @@ def test_the_report_publishes_no_count_from_one_to_ten(small_groups_db: Path) ->
 def test_a_share_link_shows_exactly_its_scope_and_the_url_cannot_widen_it(small_groups_db: Path) -> None:
     """HYC in 2024: the headline equals an independent count for HYC in 2024, whatever else the URL says."""
     _link, token = shares.create(
-        "Harbor Fund", ["HYC"], date(2024, 1, 1), date(2024, 12, 31), date.today(), "dir", small_groups_db
+        "2024 report",
+        ["HYC"],
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        date.today(),
+        "dir",
+        small_groups_db,
+        recipient="Harbor Fund",
     )
     expected = sql(
         small_groups_db,
@@ -207,7 +214,9 @@ def test_a_share_link_shows_exactly_its_scope_and_the_url_cannot_widen_it(small_
     assert _metric(at, "Unique people reached", 1) == f"{expected:,}"
     options = list(at.selectbox(key="impact_year").options)
     assert len(options) == 1 and options[0].startswith("2024")  # the link's year only, whatever ?year= says
-    assert any("Prepared for Harbor Fund. Partners: Harbor Youth Center." in c.value for c in at.caption)
+    assert [h.value for h in at.subheader if h.value.startswith("Prepared for")] == ["Prepared for Harbor Fund"]
+    assert any(c.value.startswith("Partners: Harbor Youth Center.") for c in at.caption)
+    assert "2024 report" not in sent(at)  # the label is the director's, not the recipient's
     assert sql(small_groups_db, "select times_opened from share_links")[0][0] == 1
     at.run()  # a rerun in the same session is not a new visit
     assert sql(small_groups_db, "select times_opened from share_links")[0][0] == 1

@@ -146,7 +146,13 @@ def test_the_public_page_shows_hostile_partner_names_and_labels_escaped(fixture_
 
     _hostile_names(fixture_db)
     _link, token = shares.create(
-        HOSTILE[0], ["HYC", "CLA"], date(2023, 1, 1), date(2024, 12, 31), date.today() + timedelta(days=3), by="t"
+        HOSTILE[0],
+        ["HYC", "CLA"],
+        date(2023, 1, 1),
+        date(2024, 12, 31),
+        date.today() + timedelta(days=3),
+        by="t",
+        recipient=HOSTILE[0],
     )
     assert sql(fixture_db, "select count(*) from share_links") == [(1,)]
     at = AppTest.from_file(str(config.PROJECT_ROOT / "app.py"), default_timeout=60)
@@ -154,7 +160,7 @@ def test_the_public_page_shows_hostile_partner_names_and_labels_escaped(fixture_
     at.run()
     at.switch_page("pages/5_impact.py").run()
     assert not at.exception
-    prepared = next(c.value for c in at.caption if "Prepared for" in c.value)
+    prepared = next(h.value for h in at.subheader if "Prepared for" in h.value)
     assert markup.text(HOSTILE[0]) in prepared and "[x](https" not in prepared
     tables = [t.value.reset_index().to_string() for t in at.table]
     assert any(markup.text(HOSTILE[0]) in table for table in tables)  # Partners working together

@@ -105,6 +105,7 @@ def build_hostile_db(tmp_path: Path) -> tuple[Path, str]:
         date.today() + timedelta(days=30),
         by="fixture",
         database=path,
+        recipient=HOSTILE_LABEL,  # the page shows the recipient ("Prepared for"), never the label
     )
     db.close(path)
     return path, token

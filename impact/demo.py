@@ -10,7 +10,10 @@ The patterns a reader of the dashboard should be able to find: seasonal outreach
 around Lunar New Year, busy spring and fall, a summer and a late-December dip), steady
 growth, people who come back (long-tailed), a language mix led by Cantonese and Mandarin
 with one rare language spoken by only a handful of people, a partner that joined two years
-ago, co-hosted events and regular meetings with officials.
+ago, co-hosted events and regular meetings with officials; partners that send people to one
+another along the relationships of their story (referrals), and staff who are mostly bilingual,
+who come and go over the years, speaking the languages of the people each partner serves (no
+staff member speaks the rare language).
 
 Generation is vectorised (numpy) and written in chunks: ten million contacts take about half
 a minute and under a gigabyte of memory. The output depends only on (engagements, seed,
@@ -64,7 +67,9 @@ ENGAGEMENT_COLUMNS = (
     "channel",
     "service_type",
     "event_id",
+    "referred_by_partner_id",
 )
+STAFF_COLUMNS = ("staff_id", "partner_id", "languages", "role", "started_on", "ended_on", "fte")
 
 LANGUAGES = (
     "Cantonese",
@@ -651,7 +656,8 @@ def write_demo_csvs(
     The files are partners.csv, events.csv and one engagements_<YEAR>.csv per calendar year
     (engagements_<YEAR>_part<K>.csv when a year has more than MAX_ROWS_PER_FILE rows),
     returned as partners, events, then engagements by year; with `outcomes`, then also
-    targets.csv, milestones.csv and surveys.csv (see _write_outcomes). The same (engagements,
+    targets.csv, milestones.csv, surveys.csv (see _write_outcomes) and staff.csv (see
+    _staff_frame). The same (engagements,
     seed, today) always gives byte-identical files; today defaults to date.today() and nothing
     is dated after it.
     """
@@ -667,11 +673,14 @@ def write_demo_csvs(
     joined = _joined_dates(calendar)
     events = _make_events(np.random.default_rng([seed, 1]), calendar, joined, engagements)
     contacts = _make_engagements(np.random.default_rng([seed, 2]), calendar, joined, events, engagements)
+    contacts.referred_by = _make_referrals(np.random.default_rng([seed, 4]), contacts)
 
     paths = [_write_partners(out_dir, joined), _write_events(out_dir, calendar, events)]
     paths += _write_engagements(out_dir, calendar, events, contacts)
     if outcomes:
         paths += _write_outcomes(out_dir, np.random.default_rng([seed, 3]), calendar, events, contacts)
+        paths.append(out_dir / "staff.csv")
+        _write_frame(paths[-1], _staff_frame(np.random.default_rng([seed, 5]), calendar, joined), header=True, mode="w")
     return paths
 
 
@@ -876,6 +885,7 @@ class _Contacts:
     person_language: np.ndarray
     person_neighborhood: np.ndarray
     person_age: np.ndarray
+    referred_by: np.ndarray | None = None  # the referring partner's index, -1 for none (_make_referrals)
 
 
 def _make_engagements(
@@ -1092,6 +1102,173 @@ def _choice_by_group(rng: np.random.Generator, group: np.ndarray, table: np.ndar
 # --- writing --------------------------------------------------------------------------------
 
 
+# --- referrals -------------------------------------------------------------------------------
+# Who sends people to whom, and how readily: the partners' working relationships in the story. The
+# neighbors network finds isolated elders door to door and sends them to the elders' circle, and
+# victims of the attacks on elders in Chinatown to the safety alliance; the elders' circle sends
+# elders who were scammed or attacked to the safety alliance, and tenants' troubles back to the
+# neighbors; the youth collective sends families to the family hub and young witnesses of violence
+# to the safety alliance; the family hub and the newcomer services send families to each other
+# once the newcomers have joined; the family hub and the safety alliance share Know Your Rights
+# week and the walk audit. Partners with no tie here (the youth collective and the elders' circle
+# co-host, but do not refer) send nobody to each other.
+REFERRALS = {
+    ("CBNN", "MTEC"): 0.45,
+    ("CBNN", "JKSA"): 0.30,
+    ("MTEC", "JKSA"): 0.35,
+    ("MTEC", "CBNN"): 0.20,
+    ("JKSA", "MTEC"): 0.25,
+    ("PTYC", "FFRH"): 0.35,
+    ("PTYC", "JKSA"): 0.20,
+    ("FFRH", "PTYC"): 0.25,
+    ("FFRH", "BLNS"): 0.40,
+    ("BLNS", "FFRH"): 0.35,
+    ("JKSA", "FFRH"): 0.15,
+    ("FFRH", "JKSA"): 0.15,
+    ("BLNS", "JKSA"): 0.15,
+}
+
+
+def _make_referrals(rng: np.random.Generator, contacts: _Contacts) -> np.ndarray:
+    """The partner that referred each contact (its index), or -1.
+
+    A referral is a person's first contact with a partner, when another partner had seen that person
+    before and the two partners work together (REFERRALS: the chance that such a person came by
+    referral). So each referral is true to the rest of the data: the referring partner did know them.
+    """
+    n_partners = len(DEMO_PARTNER_IDS)
+    referred_by = np.full(len(contacts.day), -1, dtype=np.int8)
+    if len(referred_by) == 0:
+        return referred_by
+    pair = contacts.participant.astype(np.int64) * n_partners + contacts.partner
+    _, first = np.unique(pair, return_index=True)  # contacts are in date order: each pair's first contact
+    first_day = np.full((int(contacts.participant.max()) + 1, n_partners), np.iinfo(np.int32).max, dtype=np.int32)
+    first_day[contacts.participant[first], contacts.partner[first]] = contacts.day[first]
+    person, partner, day = contacts.participant[first], contacts.partner[first].astype(np.int64), contacts.day[first]
+    chance = np.zeros((n_partners, n_partners))
+    for (sender, receiver), weight in REFERRALS.items():
+        chance[DEMO_PARTNER_IDS.index(sender), DEMO_PARTNER_IDS.index(receiver)] = weight
+    chosen = np.full(len(first), -1, dtype=np.int8)
+    for sender in rng.permutation(n_partners):  # no partner is always asked first
+        seen_before = first_day[person, sender] < day
+        taken = (chosen < 0) & seen_before & (rng.random(len(first)) < chance[sender, partner])
+        chosen[taken] = sender
+    referred_by[first] = chosen
+    return referred_by
+
+
+# --- staff ----------------------------------------------------------------------------------
+# Each partner's team: how many people at first and by how much it grows a year, its roles, and the
+# languages its staff speak with their weights. Most staff grew up in San Francisco in immigrant
+# families: English and one or two community languages. Nobody speaks the rare language, so it shows
+# as a language with contacts and no staff; Vietnamese is spoken at the safety alliance only, and
+# Spanish at three partners.
+_STAFF = {
+    "PTYC": (
+        6,
+        0.08,
+        {"outreach": 4, "organizing": 3, "case_management": 1, "leadership": 0, "other": 1},
+        {"English;Cantonese": 5, "English;Mandarin": 2, "English;Cantonese;Mandarin": 1, "English;Spanish": 1},
+    ),
+    "MTEC": (
+        7,
+        0.05,
+        {"outreach": 2, "organizing": 1, "case_management": 4, "leadership": 0, "other": 1},
+        {"Cantonese;English": 4, "Cantonese;Toisanese;English": 3, "Cantonese;Mandarin": 2, "Cantonese;Toisanese": 1},
+    ),
+    "FFRH": (
+        5,
+        0.10,
+        {"outreach": 3, "organizing": 1, "case_management": 3, "leadership": 0, "other": 1},
+        {
+            "Mandarin;English": 4,
+            "Cantonese;English": 3,
+            "Cantonese;Mandarin;English": 3,
+            "Cantonese;Toisanese;English": 1,
+        },
+    ),
+    "CBNN": (
+        6,
+        0.05,
+        {"outreach": 3, "organizing": 4, "case_management": 1, "leadership": 0, "other": 1},
+        {"Cantonese;English": 4, "Cantonese;Toisanese;English": 3, "Cantonese;Mandarin;English": 1},
+    ),
+    "JKSA": (
+        4,
+        0.12,
+        {"outreach": 2, "organizing": 1, "case_management": 4, "leadership": 0, "other": 1},
+        {"English;Cantonese": 3, "English;Mandarin": 2, "English;Vietnamese": 2, "English;Spanish": 2},
+    ),
+    "BLNS": (
+        4,
+        0.20,
+        {"outreach": 3, "organizing": 1, "case_management": 3, "leadership": 0, "other": 1},
+        {"Mandarin;English": 4, "Mandarin;Cantonese;English": 3, "Spanish;English": 1},
+    ),
+}
+# The chance that someone in a role leaves in a year: outreach turns over fastest, directors stay.
+_LEAVING = {"outreach": 0.22, "organizing": 0.16, "case_management": 0.12, "leadership": 0.05, "other": 0.18}
+_PART_TIME = {"outreach": 0.3, "organizing": 0.15, "case_management": 0.1, "leadership": 0.0, "other": 0.5}
+
+
+def _staff_frame(rng: np.random.Generator, calendar: _Calendar, joined: list[date]) -> pd.DataFrame:
+    """Every staff member each partner has had since it joined (see _team)."""
+    rows = [
+        member
+        for p, partner_id in enumerate(DEMO_PARTNER_IDS)
+        for member in _team(rng, calendar, partner_id, joined[p])
+    ]
+    frame = pd.DataFrame(rows, columns=list(STAFF_COLUMNS))
+    frame["started_on"] = frame["started_on"].map(date.isoformat)
+    frame["ended_on"] = frame["ended_on"].map(lambda d: d.isoformat() if d else "")
+    return frame
+
+
+def _team(rng: np.random.Generator, calendar: _Calendar, partner_id: str, start: date) -> list[dict]:
+    """One partner's staff over the years: a director from the day it joined, a team that grows, people
+    who leave (by role) and are replaced a month or two later. Nobody starts or leaves after today;
+    someone still on staff has no end date."""
+    size, growth, roles, languages = _STAFF[partner_id]
+    team: list[dict] = []
+
+    def hire(role: str, day: date) -> None:
+        part_time = rng.random() < _PART_TIME[role]
+        team.append(
+            {
+                "staff_id": f"{partner_id}-{len(team) + 1:03d}",
+                "partner_id": partner_id,
+                "languages": _pick(rng, languages),
+                "role": role,
+                "started_on": day,
+                "ended_on": None,
+                "fte": str(rng.choice(["0.5", "0.6", "0.8"])) if part_time else "1",
+            }
+        )
+
+    hire("leadership", start)
+    for _ in range(size - 1):
+        hire(_pick(rng, roles), start + timedelta(days=int(rng.integers(0, 120))))
+    year_start = date(start.year + 1, 1, 1)
+    while year_start <= calendar.today:
+        for member in [m for m in team if m["ended_on"] is None]:
+            if rng.random() < _LEAVING[member["role"]]:
+                left = year_start + timedelta(days=int(rng.integers(0, 365)))
+                if left > calendar.today or left < member["started_on"]:
+                    continue
+                member["ended_on"] = left
+                replaced = left + timedelta(days=int(rng.integers(20, 75)))
+                if replaced <= calendar.today:
+                    hire(member["role"], replaced)
+        wanted = round(size * (1 + growth) ** (year_start.year - start.year))
+        while sum(m["ended_on"] is None for m in team) < wanted:
+            day = year_start + timedelta(days=int(rng.integers(0, 200)))
+            if day > calendar.today:
+                break
+            hire(_pick(rng, roles), day)
+        year_start = date(year_start.year + 1, 1, 1)
+    return team
+
+
 def _write_frame(path: Path, frame: pd.DataFrame, header: bool, mode: str) -> None:
     with open(path, mode, encoding="utf-8", newline="") as out:
         frame.to_csv(out, header=header, index=False, lineterminator="\n")
@@ -1158,6 +1335,7 @@ def _write_rows(
     ages = np.array(AGE_GROUPS, dtype=object)
     channels = np.array(CHANNELS, dtype=object)
     services = np.array(SERVICE_TYPES, dtype=object)
+    referrers = np.array(["", *DEMO_PARTNER_IDS], dtype=object)  # index 0: not referred
     _write_frame(path, pd.DataFrame(columns=list(ENGAGEMENT_COLUMNS)), header=True, mode="w")
     for begin in range(first, last, WRITE_CHUNK_ROWS):
         rows = slice(begin, min(begin + WRITE_CHUNK_ROWS, last))
@@ -1178,6 +1356,7 @@ def _write_rows(
                 "channel": channels[contacts.channel[rows]],
                 "service_type": services[contacts.service[rows]],
                 "event_id": event_ids[contacts.event[rows] + 1],
+                "referred_by_partner_id": referrers[contacts.referred_by[rows].astype(np.int64) + 1],
             },
             columns=list(ENGAGEMENT_COLUMNS),
         )

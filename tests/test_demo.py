@@ -55,7 +55,7 @@ def test_files_are_utf8_without_bom_and_use_the_canonical_headers(demo_paths: li
         "events": "event_id,event_date,host_partner_id,co_host_partner_ids,event_type,title,neighborhood,"
         "languages,attendance",
         "engagements": "engagement_id,engaged_on,partner_id,participant_id,language,neighborhood,age_group,"
-        "channel,service_type,event_id",
+        "channel,service_type,event_id,referred_by_partner_id",
     }
     for path in demo_paths:
         first_line = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from impact import config, db
-from impact.web import auth
+from impact.web import auth, dashboard
 from tests.conftest import GOOD_ENGAGEMENT_FILES, load_fixture_files
 
 DIRECTOR = auth.User("test-director", "director", "local")
@@ -61,6 +61,16 @@ def open_page(page: str, query: dict[str, Any] | None = None) -> AppTest:
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_numbers(at: AppTest) -> AppTest:
+    """Open every chart's "The numbers behind this chart", as a person clicks each one: the tables and
+    their CSV downloads are drawn only then."""
+    for key in [k for k in at.session_state if str(k).startswith(dashboard.NUMBERS_KEY)]:
+        at.session_state[key] = True
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

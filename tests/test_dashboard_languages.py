@@ -21,6 +21,7 @@ from tests.dashboards import (
     events,
     figures,
     metric_values,
+    open_numbers,
     open_page,
     plotly_values,
     trace,
@@ -77,7 +78,7 @@ def test_people_and_contacts_by_language_match_independent_counts(as_director: P
 
 def test_a_language_with_one_speaker_keeps_its_own_bar_and_row(as_director: Path) -> None:
     """Korean (one person, two contacts) is shown as itself, never folded into "Other"."""
-    at = open_page("languages")
+    at = open_numbers(open_page("languages"))
     people = by_label(figures(at)["Unique people by language"])
     assert people["Korean"] == 1
     assert "Other" not in people

@@ -23,6 +23,7 @@ from tests.dashboards import (
     figures,
     metric_values,
     month_key,
+    open_numbers,
     open_page,
 )
 
@@ -147,8 +148,12 @@ def test_new_and_returning_people_follow_each_persons_first_contact_ever(as_dire
 
 
 def test_every_table_behind_a_chart_can_be_downloaded(as_director: Path) -> None:
-    """Each chart's numbers come as a table with its own CSV download button."""
+    """Each chart's numbers come as a table with its own CSV download button, drawn once its expander is
+    opened (a closed one sends and draws nothing)."""
     at = open_page("overview")
+    assert len(at.expander) == len(at.get("plotly_chart")) == 2
+    assert not at.dataframe and not at.get("download_button")
+    open_numbers(at)
     assert len(at.dataframe) == len(at.get("plotly_chart")) == 2
     assert len(at.get("download_button")) == len(at.dataframe)
 

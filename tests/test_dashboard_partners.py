@@ -23,6 +23,7 @@ from tests.dashboards import (
     frame,
     metric_values,
     month_key,
+    open_numbers,
     open_page,
     plotly_values,
     trace,
@@ -118,7 +119,7 @@ def test_events_by_type_stack_each_partners_events(as_director: Path) -> None:
 
 def test_the_network_joins_partners_by_the_events_they_held_together(as_director: Path) -> None:
     """Edges are partner pairs with their joint events; the cards count events and joint events once."""
-    at = open_page("partners")
+    at = open_numbers(open_page("partners"))
     held = between(events(as_director), "event_date", DEFAULT_START, DEFAULT_END)
     joint = held[held["co_host_partner_ids"].map(len) > 0]
     shown = metric_values(at)
@@ -142,7 +143,7 @@ def test_the_network_joins_partners_by_the_events_they_held_together(as_director
 
 def test_a_partner_filter_keeps_its_collaborators_in_the_network(as_director: Path) -> None:
     """Choosing Tenderloin Safety Network still shows the partner it held events with."""
-    at = open_page("partners", {"partners": ["TSN"]})
+    at = open_numbers(open_page("partners", {"partners": ["TSN"]}))
     table = next(t.value for t in at.dataframe if "With partner" in t.value.columns)
     assert set(table["Partner"]) | set(table["With partner"]) == {
         "Tenderloin Safety Network",

@@ -21,6 +21,7 @@ from tests.dashboards import (
     figures,
     metric_values,
     month_key,
+    open_numbers,
     open_page,
     plotly_values,
     trace,
@@ -85,7 +86,7 @@ def test_age_group_bars_stand_in_age_order(as_director: Path) -> None:
 
 def test_neighborhoods_are_ranked_by_unique_people_with_contacts_in_the_table(as_director: Path) -> None:
     """The bars go from most to fewest people; the table's contacts add event headcounts there."""
-    at = open_page("reach")
+    at = open_numbers(open_page("reach"))
     chart = figures(at)["Neighborhoods ranked by unique people reached"]
     bars = trace(chart)
     values = plotly_values(bars["x"])
@@ -120,7 +121,7 @@ def test_cumulative_reach_counts_each_person_once_per_year(as_director: Path) ->
 
 def test_return_within_90_days_follows_each_persons_first_contact(as_director: Path) -> None:
     """Of the people first seen in a month, the share with a contact on a later day within 90 days."""
-    at = open_page("reach", {"period": "this-year"})
+    at = open_numbers(open_page("reach", {"period": "this-year"}))
     everyone = engagements(as_director)
     first = everyone.groupby("participant_key")["engaged_on"].min().rename("first_day")
     later = everyone.join(first, on="participant_key")

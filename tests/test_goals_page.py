@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from impact import config, db, goals
 from impact.web import auth
 from tests.conftest import sql
-from tests.dashboards import build_coalition, figures, plotly_values, trace
+from tests.dashboards import build_coalition, figures, open_numbers, plotly_values, trace
 from tests.goal_builders import TARGETS, load_outcomes
 
 DIRECTOR = auth.User("test-director", "director", "local")
@@ -205,7 +205,7 @@ def test_the_cards_show_progress_against_the_target_that_covers_the_period(
 def test_partner_activity_shows_each_partners_targets(outcomes_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """HYC's contacts target is drawn and listed with its actual."""
     monkeypatch.setenv("IMPACT_DB", str(outcomes_db))
-    at = _open("pages/4_partners.py", DIRECTOR, monkeypatch)
+    at = open_numbers(_open("pages/4_partners.py", DIRECTOR, monkeypatch))
     chart = figures(at)["Each partner's targets: share reached so far"]
     bars = trace(chart, None) if len(chart["data"]) == 1 else chart["data"][0]
     assert any("Harbor Youth Center" in label for label in bars["y"])

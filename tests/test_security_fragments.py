@@ -52,23 +52,31 @@ def _fragment_rerun(monkeypatch: pytest.MonkeyPatch, at: AppTest, fragment_id: s
         return at.run()
 
 
+def _opened(page: str, name: str) -> AppTest:
+    """`page` as `name` sees it, signed in afresh."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    sign_in_as(at, name)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception and at.get("plotly_chart")
+    return at
+
+
 @pytest.mark.parametrize("page", ["pages/2_reach.py", "pages/3_languages.py"])
 def test_a_fragment_run_after_the_viewer_lost_the_role_draws_no_data(
     fixture_db: Path, accounts: dict, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
-    """Signed out elsewhere after the page was drawn, a rerun of its fragment draws no chart: the page asks to sign in."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    sign_in_as(at, accounts["analyst"])
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception and at.get("plotly_chart")
-    fragment_ids = list(at._fragment_storage._fragments)  # what the browser would send back
-    assert fragment_ids
-    users.UserStore().end_sessions(accounts["analyst"])  # "Sign out" in another browser
-    for fragment_id in fragment_ids:
+    """Signed out elsewhere after the page was drawn, a rerun of any of its fragments (a chart's, or the expander
+    of the numbers behind a chart) draws no chart and no table: the page asks to sign in."""
+    fragments = len(_opened(page, accounts["analyst"])._fragment_storage._fragments)
+    assert fragments > 1  # the page's own fragment and one per chart's numbers
+    for index in range(fragments):  # each from a freshly drawn page: the first sign-in page forgets the rest
+        at = _opened(page, accounts["analyst"])
+        fragment_id = list(at._fragment_storage._fragments)[index]  # what the browser would send back
+        users.UserStore().end_sessions(accounts["analyst"])  # "Sign out" in another browser
         _fragment_rerun(monkeypatch, at, fragment_id)
         assert not at.exception
-        assert len(at.get("plotly_chart")) == 0
+        assert len(at.get("plotly_chart")) == 0 and not at.dataframe
         assert any("for coalition staff" in w.value for w in at.warning)
 
 
@@ -76,11 +84,8 @@ def test_a_fragment_run_still_draws_for_a_viewer_who_may_see_the_page(
     fixture_db: Path, accounts: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The guard lets an allowed viewer's fragment run draw its chart (the check is not a blanket refusal)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    sign_in_as(at, accounts["analyst"])
-    at.run()
-    at.switch_page("pages/2_reach.py").run()
-    (fragment_id,) = list(at._fragment_storage._fragments)
+    at = _opened("pages/2_reach.py", accounts["analyst"])
+    fragment_id = next(iter(at._fragment_storage._fragments))  # the first: by month and partner
     _fragment_rerun(monkeypatch, at, fragment_id)
     assert not at.exception
     titles = [e.proto.spec for e in at.get("plotly_chart")]

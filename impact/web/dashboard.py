@@ -20,6 +20,8 @@ from impact.i18n import _
 from impact.web import filters as filter_widgets
 from impact.web import ui
 
+# The session-state key of a chart's "numbers behind" expander is this and the chart's name.
+NUMBERS_KEY = "numbers."
 # Column kinds: how a value is shown on the page and written to the CSV.
 TEXT, INTEGER, PERCENT, MONTH, DAY, MOMENT = "text", "integer", "percent", "month", "day", "moment"
 
@@ -236,8 +238,24 @@ def chart(
     st.plotly_chart(rendered.figure, width="stretch", key=f"chart.{name}", config={"displaylogo": False})
     if caption:
         st.caption(caption)
-    with st.expander(_("The numbers behind this chart"), icon=":material/table:"):
-        _show_table(rendered, columns, name)
+    _numbers_behind(rendered, columns, name)
+
+
+def _numbers_behind(rendered: Rendered, columns: Sequence[Column], name: str) -> None:
+    """The chart's table and CSV download in an expander, drawn only once it is opened: a closed
+    expander's grid and button would still be sent and drawn (the grid's code loaded) on every
+    view. Opening or closing it reruns only this fragment, which draws the table at once."""
+
+    @ui.guarded_fragment
+    def numbers() -> None:
+        box = st.expander(
+            _("The numbers behind this chart"), icon=":material/table:", key=NUMBERS_KEY + name, on_change="rerun"
+        )
+        if box.open:
+            with box:
+                _show_table(rendered, columns, name)
+
+    numbers()
 
 
 def table(name: str, scope: metrics.Scope, frame: pd.DataFrame, columns: Sequence[Column]) -> None:

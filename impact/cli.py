@@ -1,4 +1,4 @@
-"""The command line: python -m impact init | demo | ingest | batches | undo | users.
+"""The command line: python -m impact init | demo | ingest | batches | undo | users | brief | publish.
 
 Exit codes: 0 done; 1 a file was rejected or an action refused (nothing stored);
 2 bad usage; 3 the database file is in use by another process (nothing stored).
@@ -12,10 +12,10 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from impact import audit, config, contract, db, ingest
+from impact import audit, config, contract, db, i18n, ingest
 from impact import users as users_store
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -67,7 +67,27 @@ def _parser() -> argparse.ArgumentParser:
     undo.add_argument("--by", metavar="NAME", help="who is undoing (default: your login)")
 
     _users_parser(sub)
+    _public_parsers(sub, with_db)
     return parser
+
+
+def _public_parsers(sub: argparse._SubParsersAction, with_db: Callable) -> None:
+    brief = with_db(sub.add_parser("brief", help="write the public impact page as a PDF brief"))
+    brief.add_argument(
+        "--lang",
+        choices=list(i18n.URL_CODES.values()),
+        help="the brief's language (default: a share link's own language, else en)",
+    )
+    brief.add_argument("--out", required=True, metavar="FILE", help="the PDF file to write")
+    brief.add_argument(
+        "--share-label", metavar="LABEL", help="the brief of an active share link's scope, named by its label"
+    )
+    brief.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default a4)")
+
+    publish = with_db(sub.add_parser("publish", help="write the public impact page as a static web site"))
+    publish.add_argument(
+        "--out", required=True, metavar="DIR", help="the site's folder (new, empty or published before)"
+    )
 
 
 def _users_parser(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +112,7 @@ def _users_parser(sub: argparse._SubParsersAction) -> None:
 
 
 # Commands that only read what is stored (or change it): they never create a database.
-_NEEDS_A_DATABASE = ("batches", "undo")
+_NEEDS_A_DATABASE = ("batches", "undo", "brief", "publish")
 
 
 # Commands that load or undo data: the public page's stored reports are built again after them
@@ -317,4 +337,49 @@ def _users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"init": _init, "demo": _demo, "ingest": _ingest, "batches": _batches, "undo": _undo, "users": _users}
+def _brief(args: argparse.Namespace) -> int:
+    from impact import brief, publish  # chart drawing and PDF writing: only these commands need them
+
+    language = i18n.language_from_tag(args.lang) if args.lang else None
+    try:
+        page = publish.public_page(language, database=args.db, share_label=args.share_label)
+        content = brief.pdf(page, paper={"a4": "A4", "letter": "Letter"}[args.paper])
+        path = publish.write_file(Path(args.out), content)
+    except publish.PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (publish.NothingToPublish, brief.BriefError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"Impact brief written: {path} ({page.title}, {i18n.LANGUAGES[page.language]}, {args.paper}).")
+    return EXIT_OK
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from impact import brief, publish
+
+    try:
+        site = publish.publish(Path(args.out), database=args.db)
+    except publish.PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (publish.NothingToPublish, brief.BriefError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(
+        f"Static site written: {site.folder} ({len(site.pages)} languages, {len(site.briefs)} PDF briefs). "
+        "Serve the folder with any web server."
+    )
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "init": _init,
+    "demo": _demo,
+    "ingest": _ingest,
+    "batches": _batches,
+    "undo": _undo,
+    "users": _users,
+    "brief": _brief,
+    "publish": _publish,
+}

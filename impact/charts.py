@@ -929,8 +929,9 @@ def year_stacked(
 
 
 def year_shares(frame: pd.DataFrame, measures: Sequence[tuple[str, str]], title: str, y_title: str) -> go.Figure:
-    """Shares per calendar year, a line per measure; a year without a share (no base, or too few
-    answers) leaves a gap, and a year the period covers in part has an open marker."""
+    """Shares per calendar year, a line per measure, each point with its percentage; a year without a
+    share (no base, or too few answers) leaves a gap, and a year the period covers in part has an open
+    marker."""
     fig = go.Figure()
     symbols = ["circle-open" if partial else "circle" for partial in frame["partial"]]
     for position, (column, name) in enumerate(measures):
@@ -938,12 +939,15 @@ def year_shares(frame: pd.DataFrame, measures: Sequence[tuple[str, str]], title:
             x=frame["year_label"],
             y=pd.to_numeric(frame[column], errors="coerce").astype("float64"),
             name=name,
-            mode="lines+markers",
+            mode="lines+markers+text",
             line={"color": PALETTE[position], "width": 2},
             marker={"size": 9, "symbol": symbols},
+            texttemplate="%{y:.0%}",  # a year or two of data reads as numbers, not as lone dots
+            textposition="top center",
+            textfont={"color": PALETTE[position]},
             hovertemplate="%{y:.1%}",
         )
     _years_axis(fig, frame["year_label"])
     _layout(fig, title, y_title)
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.12])
     return fig

@@ -21,7 +21,7 @@ from datetime import date
 
 import pandas as pd
 
-from impact import db, i18n, labels, metrics, voice
+from impact import db, i18n, labels, metrics, vocab, voice
 from impact.i18n import N_, _
 
 Runner = metrics.Runner
@@ -250,9 +250,12 @@ def focus_areas(scope: metrics.Scope, run: Runner = db.run_query) -> pd.DataFram
 
 def focus_area_name(value: str) -> str:
     """A focus area as the reader reads it; an area outside the contract's list as written."""
-    if "focus_area" not in labels.KINDS:  # the labels of the list arrive with the partners' contract
-        return str(value)
     return labels.label("focus_area", value)
+
+
+def unlisted_focus_areas(areas: pd.DataFrame) -> list[str]:
+    """The focus areas that are not in the contract's list (kept as the partners file wrote them)."""
+    return sorted(set(areas["focus_area"].dropna()) - set(vocab.FOCUS_AREAS))
 
 
 def events_by_type_year(scope: metrics.Scope, run: Runner = db.run_query) -> pd.DataFrame:

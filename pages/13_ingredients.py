@@ -18,7 +18,7 @@ ingredients_returning_by_first_year, ingredients_staff_by_year.
 import pandas as pd
 import streamlit as st
 
-from impact import charts, filters, goals, i18n, ingredients, labels, markup, metrics, voice
+from impact import charts, filters, goals, i18n, ingredients, labels, markup, metrics, vocab, voice
 from impact.i18n import _
 from impact.web import dashboard, ui
 from impact.web.dashboard import DAY, INTEGER, PERCENT, TEXT, Column
@@ -338,6 +338,15 @@ else:
         [partner, Column("area_name", _("Focus area"), TEXT)],
         caption=_("A 1 marks a field the partner works in, as the partners file gives it."),
     )
+    unlisted = ingredients.unlisted_focus_areas(areas)
+    if unlisted:
+        st.caption(
+            markup.text(
+                _("Not in the contract's list of focus areas, shown as the partners file wrote them: {areas}.").format(
+                    areas=", ".join(unlisted)
+                )
+            )
+        )
     missing = sorted(set(areas.loc[areas["focus_area"].isna(), "partner_id"]))
     if missing:
         st.caption(
@@ -381,7 +390,7 @@ else:
         "ingredients_joint_trainings_by_year",
         trend,
         lambda: charts.year_stacked(
-            trainings,
+            trainings[trainings["joint_trainings"] > 0],
             "joint_trainings",
             "partner_name",
             partner_colors,
@@ -422,7 +431,16 @@ else:
         "ingredients_staff_by_language",
         scope,
         lambda: charts.heatmap(
-            spoken, "language_name", "partner_name", "staff", _("Staff who speak each language, by partner")
+            spoken,
+            "language_name",
+            "partner_name",
+            "staff",
+            _("Staff who speak each language, by partner"),
+            x_order=list(
+                dict.fromkeys(
+                    [labels.label("language", lang) for lang in vocab.LANGUAGES] + sorted(spoken["language_name"])
+                )
+            ),
         ),
         spoken,
         [

@@ -1,6 +1,6 @@
 """The essential ingredients' measures (impact/ingredients.py) equal independent SQL counts on the
-fixture coalition with surveys, milestones, staff, referrals and contacts recorded at events; the
-years are labelled honestly; public_counts gives counts only."""
+fixture coalition (its referrals) with surveys, milestones, staff and contacts recorded at an event;
+the years are labelled honestly; public_counts gives counts only."""
 
 from __future__ import annotations
 
@@ -13,57 +13,55 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from impact import db, ingredients, metrics
+from impact import db, ingredients, metrics, vocab
 from tests.conftest import sql
 from tests.dashboards import build_coalition
-from tests.goal_builders import load_outcomes
+from tests.goal_builders import load, load_outcomes, problems
 
 PERIOD = metrics.Scope(date(2023, 12, 1), date(2024, 11, 30))  # the default: the last 12 complete months
-# Staff of the fixture partners: (partner, staff key, languages, role, started, ended, fte). Nobody speaks
-# Spanish, which the contacts use; one staff member left in 2023 and one in 2024.
+# Staff of the fixture partners, as a staff file gives them. Nobody speaks Spanish, which the contacts
+# use; one staff member left in 2023 and one in 2024.
 STAFF = (
-    ("HYC", 11, ["Cantonese", "English"], "outreach", "2014-05-01", None, 1.0),
-    ("HYC", 12, ["Mandarin"], "case_management", "2023-06-01", "2024-03-01", 0.5),
-    ("CLA", 21, ["Cantonese", "Toisanese"], "leadership", "2020-01-06", None, None),
-    ("SSE", 31, ["Mandarin", "Cantonese"], "organizing", "2024-02-01", None, 1.0),
-    ("TSN", 41, ["Vietnamese"], "outreach", "2010-01-01", "2023-06-30", 1.0),
-    ("VVF", 51, ["English", "Cantonese"], "other", "2022-09-01", None, 0.8),
+    ("staff_id", "partner_id", "languages", "role", "started_on", "ended_on", "fte"),
+    ("H-11", "HYC", "Cantonese;English", "outreach", "2014-05-01", "", "1"),
+    ("H-12", "HYC", "Mandarin", "case_management", "2023-06-01", "2024-03-01", "0.5"),
+    ("C-21", "CLA", "Cantonese;Toisanese", "leadership", "2020-01-06", "", ""),
+    ("S-31", "SSE", "Mandarin;Cantonese", "organizing", "2024-02-01", "", "1"),
+    ("T-41", "TSN", "Vietnamese", "outreach", "2010-01-01", "2023-06-30", "1"),
+    ("V-51", "VVF", "English;Cantonese", "other", "2022-09-01", "", "0.8"),
+)
+# Contacts recorded at EV0 (in Chinatown, 2024-01-15): people from Chinatown and from elsewhere.
+EVENT_CONTACTS = (
+    ("engagement_id", "engaged_on", "partner_id", "participant_id", "language", "event_id", "neighborhood", "channel"),
+    *(
+        (
+            f"EV0-{i}",
+            "2024-01-15",
+            "HYC",
+            f"person-{i}",
+            "Cantonese",
+            "EV0",
+            ("Chinatown", "Tenderloin", "")[i % 3],
+            "in_person",
+        )
+        for i in range(12)
+    ),
 )
 
 
-def add_staff_referrals_and_event_contacts(path: Path) -> None:
-    """Staff rows (keys already pseudonymised, as the ingest engine stores them), referrals on some
-    contacts, and some contacts recorded at events (the fixture files have none of these)."""
-    cur = db.cursor(path)
-    try:
-        cur.execute("delete from staff")  # exactly STAFF, whatever the fixture files hold
-        batch = cur.execute("select max(batch_id) + 1 from batches").fetchone()[0]
-        cur.execute(
-            """insert into batches (batch_id, kind, file_name, sha256, row_count, loaded_by, loaded_at)
-            values (?, 'staff', 'staff.csv', repeat('0', 64), ?, 'test', now())""",
-            [batch, len(STAFF)],
-        )
-        for row in STAFF:
-            cur.execute(
-                """insert into staff (partner_id, staff_key, languages, role, started_on, ended_on, fte, batch_id)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [*row, batch],
-            )
-        cur.execute(
-            """update engagements set referred_by_partner_id = case partner_id when 'HYC' then 'CLA' else 'HYC' end
-            where engagement_id like 'A1%' or engagement_id like 'B%'"""
-        )
-        # contacts at an event in Chinatown (EV0), some of people from Chinatown
-        cur.execute("update engagements set event_id = 'EV0' where engagement_id like 'A4%'")
-    finally:
-        cur.close()
+def add_staff_and_event_contacts(path: Path) -> None:
+    """A staff file and contacts recorded at an event, loaded through the ingest engine (the shared
+    fixture files give referrals but neither of these)."""
+    for rows, kind in ((STAFF, "staff"), (EVENT_CONTACTS, "engagements")):
+        report = load(path, rows, kind=kind)
+        assert report.ok, problems(report)
 
 
 @pytest.fixture(scope="module")
 def coalition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = build_coalition(tmp_path_factory.mktemp("ingredients") / "coalition.duckdb")
     load_outcomes(path)
-    add_staff_referrals_and_event_contacts(path)
+    add_staff_and_event_contacts(path)
     yield path
     db.close(path)
 
@@ -277,6 +275,14 @@ def test_focus_areas_events_by_type_and_trainings_held_with_others_equal_sql(
     areas = ingredients.focus_areas(PERIOD, run)
     stored = sql(coalition, "select partner_id, unnest(focus_areas) from partners")
     assert sorted(zip(areas["partner_id"], areas["focus_area"], strict=True)) == sorted(stored)
+    kept = sql(
+        coalition,
+        "select distinct a from (select unnest(focus_areas) as a from partners) where not list_contains($listed, a)",
+        {"listed": list(vocab.FOCUS_AREAS)},
+    )
+    assert (
+        ingredients.unlisted_focus_areas(areas) == sorted(a for (a,) in kept) != []
+    )  # the fixture keeps one as written
     by_type = ingredients.events_by_type_year(trend, run)
     partners = _partners_of_events(coalition, trend.end)
     types = dict(sql(coalition, "select event_id, event_type from events"))

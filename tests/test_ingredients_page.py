@@ -16,7 +16,7 @@ from impact.web import auth
 from tests.conftest import sign_in_as, sql
 from tests.dashboards import DEFAULT_END, build_coalition, figures, plotly_values
 from tests.goal_builders import load_outcomes
-from tests.test_ingredients import add_staff_referrals_and_event_contacts
+from tests.test_ingredients import add_staff_and_event_contacts
 
 PAGE = "pages/13_ingredients.py"
 DIRECTOR = auth.User("test-director", "director", "local")
@@ -35,7 +35,7 @@ def full_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The fixture coalition with surveys, milestones, staff, referrals and contacts at events."""
     path = build_coalition(tmp_path_factory.mktemp("ingredients_page") / "coalition.duckdb")
     load_outcomes(path)
-    add_staff_referrals_and_event_contacts(path)
+    add_staff_and_event_contacts(path)
     yield path
     db.close(path)
 

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from impact.web import ui
+from impact.web import public_page, ui
+
+public_page.warm_up()  # once per server process: what every visitor of /impact needs, in the background
 
 # "/" opens the overview for staff and the public impact page for everyone else. Every
 # page is registered (a direct URL to a staff page shows a sign-in prompt, not a 404);

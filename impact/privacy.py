@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
-from scipy.optimize import linprog
 
 Key = Hashable
 DEFAULT_THRESHOLD = 10
@@ -151,6 +150,8 @@ def feasible_ranges(
     [1, threshold], "—" cells in [threshold + 1, inf), withheld cells in [0, inf), and
     every relation holds. Each connected group of unpublished cells is solved on its own.
     """
+    from scipy.optimize import linprog  # 1.5 s to import: only when something is protected, never for a visit
+
     relations, bounds = list(relations), list(bounds)
     hidden = [k for k, s in status.items() if s is not Status.SHOWN]
     if not hidden:

@@ -277,11 +277,13 @@ def _survey(report: public.Report, year: int, limit: int) -> tuple[go.Figure | N
         kinds = SCALE_ANSWERS if key != "knows_where_to_get_help" and key != "would_recommend" else YES_NO_ANSWERS
         cells = {a: answers[(answers["question"] == key) & (answers["answer"] == a)] for a in kinds}
         entry = {_("Question"): question, _("Responses"): _shown(total_label, total_value)}
+        broken_down = not answers[answers["question"] == key].empty  # else too few to break down
         for answer in kinds:
             cell = cells[answer]
-            entry[_(ANSWER_WORDS[answer])] = (
-                _shown(cell["responses"].iloc[0], cell["responses_value"].iloc[0]) if not cell.empty else ""
-            )
+            if not cell.empty:
+                entry[_(ANSWER_WORDS[answer])] = _shown(cell["responses"].iloc[0], cell["responses_value"].iloc[0])
+            else:
+                entry[_(ANSWER_WORDS[answer])] = i18n.format_number(0) if broken_down else ""
         table.append(entry)
         if (
             total_value is None
@@ -516,26 +518,27 @@ def _build(report: public.Report, language: str, year: int | None) -> PublicPage
             )
         )
 
-    # the community's own answers in the chosen year
-    survey_title = _("What community members told us in {year}").format(year=label_of[year])
-    figure, table, too_few = _survey(report, year, limit)
-    survey_caption = None
-    if too_few:
-        survey_caption = _("Too few answers to show: {questions}.").format(questions=", ".join(too_few))
-    if figure is not None:
-        figure.update_layout(title={"text": survey_title})
-    charts_.append(
-        Chart(
-            "survey",
-            survey_title,
-            figure,
-            table,
-            f"coalition-impact-survey-{tag}",
-            caption=survey_caption,
-            message=None if figure is not None else _("No survey answers to show for this year."),
-            note=first_note(figure is not None and any(v in (small, HIDDEN) for v in table.to_numpy().ravel())),
+    # the community's own answers in the chosen year (no section where no survey was ever loaded)
+    if not report.survey_totals.empty:
+        survey_title = _("What community members told us in {year}").format(year=label_of[year])
+        figure, table, too_few = _survey(report, year, limit)
+        survey_caption = None
+        if too_few:
+            survey_caption = _("Too few answers to show: {questions}.").format(questions=", ".join(too_few))
+        if figure is not None:
+            figure.update_layout(title={"text": survey_title})
+        charts_.append(
+            Chart(
+                "survey",
+                survey_title,
+                figure,
+                table.fillna(""),
+                f"coalition-impact-survey-{tag}",
+                caption=survey_caption,
+                message=None if figure is not None else _("No survey answers to show for this year."),
+                note=first_note(figure is not None and any(v in (small, HIDDEN) for v in table.to_numpy().ravel())),
+            )
         )
-    )
 
     # partners working together over the whole period, ranked
     collaboration_title = _("Events partners held together, {start} to {end}").format(

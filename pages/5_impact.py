@@ -18,15 +18,17 @@ requested_language = st.query_params.get(language.URL_PARAM)
 ctx = ui.page_setup("impact")
 
 
-@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+# Resources, not data: unpickling a copy of a report and of its page's figures on every view would cost
+# more than the rest of the run; nothing changes them (the view model copies what it reshapes).
+@st.cache_resource(ttl=3600, max_entries=64, show_spinner=False)
 def _report(scope: public.PublicScope, limit: int, database: str, version: str) -> public.Report:
     """The stored protected report of the scope for this data version (built after each load and undo;
-    no visit runs the suppression solver unless none was stored for the current data). Cached per
+    no visit runs the suppression solver unless none was stored for the current data). Kept per
     scope, threshold, database and data version: a load or an undo changes the version."""
     return public.stored_report(scope, database, limit)
 
 
-@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=256, show_spinner=False)
 def _page(_report: public.Report, key: str, version: str, language: str, year: int | None) -> public_view.PublicPage:
     """The page as the reader reads it: one per report, language and chosen year."""
     return public_view.build_page(_report, language, year)

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from impact import config, ingest, public, shares
+from impact.web import public_page
 from tests.conftest import sql
 
 SECRET_SERVICE = "confidential-intake-note"
@@ -66,16 +67,38 @@ def sent(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def _metric(at: AppTest, label: str, index: int) -> str:
-    return [m.value for m in at.metric if m.label == label][index]
+def open_numbers(at: AppTest) -> AppTest:
+    """Run the page and open every "The numbers behind this chart", as a person clicks each one: the
+    tables are drawn only then."""
+    at.run()
+    for key in [k for k in at.session_state if str(k).startswith(public_page.NUMBERS_KEY)]:
+        at.session_state[key] = True
+    at.run()
+    return at
 
 
-def _tables(at: AppTest) -> list[pd.DataFrame]:
-    return [t.value for t in at.table]
+def _select(at: AppTest, year: int) -> AppTest:
+    at.selectbox(key="impact_year").select(year).run()
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    [value] = [m.value for m in at.metric if m.label == label]
+    return value
+
+
+def _tables(at: AppTest) -> dict[str, pd.DataFrame]:
+    """The opened tables by their first column's name (Year, Main language, Main neighborhood, ...)."""
+    return {t.value.index.name: t.value for t in at.table}
+
+
+def _all_years(at: AppTest) -> str:
+    [sentence] = [m.value for m in at.markdown if m.value.startswith("All years")]
+    return sentence
 
 
 def test_anonymous_visitors_get_the_headline_that_an_independent_count_gives(small_groups_db: Path) -> None:
-    """All-years unique people and contacts equal SQL counts over the complete years."""
+    """The latest year's and all years' unique people and contacts equal SQL counts."""
     people = sql(
         small_groups_db,
         "select count(distinct participant_key) from engagements where engaged_on between '2022-01-01' and '2024-12-31'",
@@ -86,25 +109,29 @@ def test_anonymous_visitors_get_the_headline_that_an_independent_count_gives(sma
         "select coalesce(sum(attendance), 0) from events where event_id not in "
         "(select event_id from engagements where event_id is not null)",
     )[0][0]
+    people_2024 = sql(
+        small_groups_db,
+        "select count(distinct participant_key) from engagements where engaged_on between '2024-01-01' and '2024-12-31'",
+    )[0][0]
     at = _app()
     at.run()
     assert not at.exception
     assert at.title[0].value == "Our shared impact"
-    assert _metric(at, "Unique people reached", 1) == f"{people:,}"
-    assert _metric(at, "Contacts", 1) == f"{engaged + headcount:,}"
-    assert any("Figures as of Dec 31, 2024." in c.value for c in at.caption)
+    assert _metric(at, "Unique people reached") == f"{people_2024:,}"
+    assert f"{people:,} unique people reached, {engaged + headcount:,} contacts" in _all_years(at)
+    assert any("Figures to December 31, 2024." in c.value for c in at.caption)
+    assert 4 <= len(at.metric) <= 6
 
 
 def test_small_groups_are_shown_as_under_eleven_and_no_record_reaches_the_browser(small_groups_db: Path) -> None:
     """Tagalog (3 people) reads "<11"; no participant key, service type or event title is sent."""
-    at = _app()
-    at.run()
-    at.selectbox(key="impact_year").select(2023).run()
+    at = _select(open_numbers(_app()), 2023)
     assert not at.exception
-    languages = _tables(at)[1]
-    assert languages.loc["Tagalog", "People"] == "<11"
-    hoods = _tables(at)[2]
-    assert hoods.loc["Glen Park", "People"] in ("<11", "—")
+    languages = _tables(at)["Main language"]
+    assert languages.loc["Tagalog", "People"] == "\\<11"
+    hoods = _tables(at)["Main neighborhood"]
+    assert "Glen Park" not in hoods.index  # three people: among 'Other neighborhoods', not singled out
+    assert "Other neighborhoods" in hoods.index
     text = sent(at)
     keys = [str(k) for (k,) in sql(small_groups_db, "select distinct participant_key from engagements")]
     assert not [k for k in keys if re.search(rf"\b{k}\b", text)]
@@ -115,12 +142,11 @@ def test_small_groups_are_shown_as_under_eleven_and_no_record_reaches_the_browse
 
 def test_a_year_with_fewer_than_eleven_people_is_not_broken_down(small_groups_db: Path) -> None:
     """2022 has 4 people: its headline reads "<11" and its language and neighborhood tables are not drawn."""
-    at = _app()
-    at.run()
-    at.selectbox(key="impact_year").select(2022).run()
-    assert _metric(at, "Unique people reached", 0) == "<11"
+    at = open_numbers(_app())
+    _select(at, 2022)
+    assert _metric(at, "Unique people reached") == "<11"
     assert any("not broken down" in i.value for i in at.info)
-    assert all("Main language" not in t.index.name for t in _tables(at) if t.index.name)
+    assert not {"Main language", "Main neighborhood"} & set(_tables(at))
 
 
 def _range(hidden_sum: int, labels: list[str], limit: int = 10) -> list[tuple[int, int]]:
@@ -143,38 +169,45 @@ def _number(label: str) -> int | None:
     return int(label.replace(",", "")) if re.fullmatch(r"[\d,]+", label) else None
 
 
+def _cells(table: pd.DataFrame, column: str) -> list[str]:
+    """A table's cells as the reader reads them (st.table cells are escaped Markdown: "\\<11" reads "<11")."""
+    return [str(v).replace("\\", "") for v in table[column]]
+
+
 def test_no_small_count_can_be_worked_out_from_the_page_by_differencing(small_groups_db: Path) -> None:
     """The attack a careful reader would try, on what the page shows for every selectable year:
-    totals minus shown cells, across the trend, the headlines and both breakdown tables."""
-    at = _app()
-    at.run()
+    totals minus shown cells, across the trend's years and all years, the headlines and both
+    breakdown tables."""
+    at = open_numbers(_app())
     years = list(at.selectbox(key="impact_year").options)
-    trend = _tables(at)[0]
-    measures = {"Contacts": "Contacts", "Events": "Events", "Meetings with officials": "Meetings with officials"}
-    for label, column in measures.items():
-        total = _metric(at, label, 1)
-        cells = trend[column].tolist()
+    trend = _tables(at)["Year"]
+    for column in ("Contacts", "Events", "Meetings with officials"):
+        cells = _cells(trend, column)
+        total, cells = cells[-1], cells[:-1]  # the last row is all years
         hidden = [c for c in cells if _number(c) is None]
         if _number(total) is not None and hidden:
             hidden_sum = _number(total) - sum(_number(c) for c in cells if _number(c) is not None)
             for low, high in _range(hidden_sum, hidden):
-                assert (low, high) == (1, 10), (label, cells, total)
-        if _number(total) is None and total == "—":
-            assert hidden, f"{label}: a hidden total would follow from the years"
+                assert (low, high) == (1, 10), (column, cells, total)
+        if total == "—":
+            assert hidden, f"{column}: a hidden total would follow from the years"
+    checked = 0
     for year in years:
-        at.selectbox(key="impact_year").select(year).run()
-        year_people = _metric(at, "Unique people reached", 0)
-        for table in _tables(at)[1:3]:
-            if table.index.name not in ("Main language", "Main neighborhood"):
+        _select(at, year)
+        year_people = _metric(at, "Unique people reached")
+        for name in ("Main language", "Main neighborhood"):
+            if name not in _tables(at):
                 continue
-            cells = table["People"].tolist()
+            cells = _cells(_tables(at)[name], "People")
             hidden = [c for c in cells if _number(c) is None]
             if _number(year_people) is None:
                 assert hidden, f"{year}: the hidden year total would be the sum of its rows"
                 continue
             hidden_sum = _number(year_people) - sum(_number(c) for c in cells if _number(c) is not None)
             for low, high in _range(hidden_sum, hidden):
-                assert (low, high) == (1, 10), (year, table.index.name, cells, year_people)
+                assert (low, high) == (1, 10), (year, name, cells, year_people)
+                checked += 1
+    assert checked, "no small count on the page: the attack proves nothing"
 
 
 def test_the_report_publishes_no_count_from_one_to_ten(small_groups_db: Path) -> None:
@@ -211,9 +244,9 @@ def test_a_share_link_shows_exactly_its_scope_and_the_url_cannot_widen_it(small_
     at = _app(token, partners="HYC,CLA,SSE,VVF,TSN,RBA", start="2020-01-01", end="2030-12-31", year="2023")
     at.run()
     assert not at.exception
-    assert _metric(at, "Unique people reached", 1) == f"{expected:,}"
-    options = list(at.selectbox(key="impact_year").options)
-    assert len(options) == 1 and options[0].startswith("2024")  # the link's year only, whatever ?year= says
+    assert _metric(at, "Unique people reached") == f"{expected:,}"  # the link's year once, whatever ?year= says
+    assert not [s for s in at.selectbox if s.key == "impact_year"]
+    assert [h.value for h in at.subheader if h.value.startswith("2024")] == ["2024 (Jan 1, 2024 to Dec 28, 2024)"]
     assert [h.value for h in at.subheader if h.value.startswith("Prepared for")] == ["Prepared for Harbor Fund"]
     assert any(c.value.startswith("Partners: Harbor Youth Center.") for c in at.caption)
     assert "2024 report" not in sent(at)  # the label is the director's, not the recipient's
@@ -252,20 +285,43 @@ def test_the_page_prints_without_the_sidebar(small_groups_db: Path) -> None:
 
 
 def test_the_method_note_states_the_threshold_in_force(small_groups_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With IMPACT_SUPPRESSION_THRESHOLD=20, counts up to 20 read "<21"."""
+    """With IMPACT_SUPPRESSION_THRESHOLD=20, counts up to 20 read "<21", and the page says so."""
     monkeypatch.setenv("IMPACT_SUPPRESSION_THRESHOLD", "20")
-    at = _app()
-    at.run()
-    at.selectbox(key="impact_year").select(2023).run()
-    assert "'<21'" in " ".join(m.value for m in at.markdown)
-    assert "<21" in _tables(at)[1]["People"].tolist()
+    at = _select(open_numbers(_app()), 2023)
+    assert "'\\<21'" in " ".join(m.value for m in at.markdown)
+    assert "<21" in _cells(_tables(at)["Main language"], "People")
 
 
-def test_tables_are_in_name_order_so_suppressed_counts_are_not_ranked(small_groups_db: Path) -> None:
-    """An order by count would tell which "<11" is bigger; rows are alphabetical instead."""
+def test_small_numbers_are_explained_under_the_first_figure_that_shows_one(small_groups_db: Path) -> None:
+    """2022's people read "<11": the caption right under the headline figures says what "<11" and "—" mean."""
     at = _app()
     at.run()
-    at.selectbox(key="impact_year").select(2023).run()
-    for table in _tables(at)[1:]:
-        names = [str(n) for n in table.index]
-        assert names == sorted(names), table.index.name
+    _select(at, 2022)
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    explained = [i for i, c in enumerate(captions) if c.startswith("'<11' means from 1 to 10")]
+    assert len(explained) == 1
+    assert captions.index(next(c for c in captions if c.startswith("Figures to"))) < explained[0]
+
+
+def test_rankings_run_from_the_largest_published_number_and_suppressed_counts_come_last(
+    small_groups_db: Path,
+) -> None:
+    """Languages, neighborhoods and partner pairs by size; "<11" and "—" after every shown number, in
+    name order (their order says nothing of their size); 'Other neighborhoods' last."""
+    at = _select(open_numbers(_app()), 2023)
+    for name, column in (
+        ("Main language", "People"),
+        ("Main neighborhood", "People"),
+        ("Partners", "Events held together"),
+    ):
+        table = _tables(at)[name]
+        if name == "Main neighborhood":
+            assert table.index[-1] == "Other neighborhoods"
+            table = table.iloc[:-1]
+        cells = _cells(table, column)
+        shown = [_number(c) for c in cells if _number(c) is not None]
+        assert shown == sorted(shown, reverse=True), name
+        first_hidden = next((i for i, c in enumerate(cells) if _number(c) is None), len(cells))
+        assert all(_number(c) is None for c in cells[first_hidden:]), name
+        hidden_names = [str(n) for n in table.index[first_hidden:]]
+        assert hidden_names == sorted(hidden_names), name

@@ -7,11 +7,17 @@ or a file supplied is escaped (impact.markup.text); figures come escaped from th
 
 from __future__ import annotations
 
+import functools
+import logging
+import threading
+
 import pandas as pd
 import streamlit as st
 
-from impact import markup, public_view
+from impact import config, i18n, markup, public, public_view
 from impact.i18n import _
+
+log = logging.getLogger(__name__)
 
 # The session-state key of a chart's "numbers behind" expander is this and the chart's key.
 NUMBERS_KEY = "impact_numbers."
@@ -99,3 +105,28 @@ def draw(page: public_view.PublicPage) -> None:
     st.subheader(_("Definitions and method"), anchor=False)
     st.markdown("\n".join(f"- **{markup.text(d.term)}**: {markup.text(d.text)}" for d in page.definitions))
     st.markdown("\n\n".join(markup.text(n) for n in (*page.notes, page.suppression_note)))
+
+
+@functools.cache
+def warm_up() -> None:
+    """Once per server process (app.py's first run): in the background, what every visitor of the
+    public page needs - every language's catalog, the stored report of the open page (built and
+    stored if the data changed without it, e.g. an old database), its page in every language -
+    so that the first visitor waits for none of it."""
+    threading.Thread(target=_warm, name="impact-public-warm-up", daemon=True).start()
+
+
+def _warm() -> None:
+    try:
+        if not config.db_path().exists():  # nothing to warm, and a warm-up never creates a database
+            return
+        scope = public.open_scope()
+        report = public.stored_report(scope) if scope is not None else None
+        for language in i18n.LANGUAGES:
+            with i18n.using(language):
+                _("Our shared impact")  # compiles the language's catalog
+                if report is not None:
+                    public_view.build_page(report, language)
+        log.info("public page warmed up")
+    except Exception:  # a visit builds what the warm-up could not, and says why
+        log.exception("the public page's warm-up failed")

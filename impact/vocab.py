@@ -323,6 +323,7 @@ FOCUS_AREA_ALIASES = {
     "crisis_response": ("crisis", "rapid response", "emergency response", "危機應對", "危机应对"),
     "anti_hate": (
         "anti-hate",
+        "anti-hate response",
         "hate crime response",
         "hate crimes",
         "hate incident reporting",
@@ -343,6 +344,7 @@ FOCUS_AREA_ALIASES = {
         "防止诈骗",
     ),
     "housing": (
+        "housing and tenants",
         "tenant safety",
         "tenant rights",
         "tenants",
@@ -378,7 +380,16 @@ FOCUS_AREA_ALIASES = {
         "新移民服务",
     ),
     "legal_services": ("legal aid", "legal", "legal help", "法律援助", "法律服務", "法律服务"),
-    "health": ("wellness", "wellness checks", "mental health", "health care", "healthcare", "健康", "身心健康"),
+    "health": (
+        "health and wellness",
+        "wellness",
+        "wellness checks",
+        "mental health",
+        "health care",
+        "healthcare",
+        "健康",
+        "身心健康",
+    ),
     "small_business": ("merchant safety", "merchants", "small businesses", "商戶", "商户", "小商戶", "小商户"),
     "economic_justice": (
         "workers rights",

@@ -101,3 +101,12 @@ def test_the_fixture_partners_focus_areas_are_normalised_and_the_unknown_one_kep
     assert stored["RBA"] == ["civic_engagement", "language_access", "bridge building"]
     off_list = {a for areas in stored.values() for a in areas if a not in vocab.FOCUS_AREAS}
     assert off_list == {"bridge building"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "lookup"), [("focus_area", vocab.FOCUS_AREA_LOOKUP), ("staff_role", vocab.STAFF_ROLE_LOOKUP)]
+)
+def test_each_english_label_is_read_as_its_value(kind: str, lookup: dict[str, str]) -> None:
+    """The data dictionary shows labels (Anti-hate response, Case management); a file may write them."""
+    values = labels.KINDS[kind][0]
+    assert all(lookup[vocab.norm_key(labels.english_label(kind, v))] == v for v in values)

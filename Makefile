@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 DB ?= data/coalition.duckdb
 PORT ?= 8501
 BENCH_ARGS ?=
+# pytest's workers (pytest-xdist): one per core of the 2-core machine. Each test file stays in
+# one worker (--dist loadfile), so a browser module's shared server and its tests stay together.
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint format bench system-deps demo clean catalog catalog-check lock
 
@@ -81,7 +84,7 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .
 
 test: $(VENV)/.dev-installed system-deps lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench $(BENCH_ARGS)

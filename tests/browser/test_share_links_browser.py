@@ -1,5 +1,6 @@
-"""Share links in a real browser: a director makes one, a funder opens it in a fresh browser,
-editing the URL cannot widen it, and revoked or expired links show no data."""
+"""Share links in a real browser: a director makes one for a recipient in a language, a funder opens it
+in a fresh browser in that language, editing the URL cannot widen it, the director previews it as the
+funder sees it, revokes it after confirming, and revoked or expired links show no data."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
-from impact import db, shares
-from tests.browser.conftest import build_fixture_db, sign_in, wait_for_app
+from impact import db, i18n, shares
+from impact.i18n import _
+from tests.browser.conftest import build_fixture_db, rerun_after, sign_in, wait_for_app
 
 
 def _fresh(browser: Browser) -> Page:
@@ -29,10 +31,17 @@ def _main_text(page: Page, url: str, shows: str | None = None) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
 
-def _headline(page: Page, label: str, index: int) -> str:
-    metric = page.locator("[data-testid='stMetric']").filter(has_text=label).nth(index)
-    metric.wait_for()
-    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+def _people(page: Page, label: str) -> list[str]:
+    """The values of the headline figures called `label`, once one is drawn."""
+    metrics = page.locator("[data-testid='stMetric']").filter(has_text=label)
+    metrics.first.wait_for()
+    return [v.strip() for v in metrics.locator("[data-testid='stMetricValue']").all_inner_texts()]
+
+
+def _choose(page: Page, selectbox: str, option: str) -> None:
+    label = page.locator("[data-testid='stWidgetLabel']").get_by_text(selectbox, exact=True)
+    page.locator("[data-testid='stSelectbox']").filter(has=label).locator("input").click()
+    page.get_by_role("option").filter(has_text=option).click()
 
 
 def _data_elements(page: Page) -> int:
@@ -55,7 +64,7 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
         "select count(distinct participant_key) from engagements where engaged_on between '2024-01-01' and '2024-12-31'"
     ).fetchone()[0]
     cur.close()
-    _, expired_token = shares.create(
+    _old, expired_token = shares.create(
         "Old grant",
         None,
         date(2024, 1, 1),
@@ -69,10 +78,12 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
     assert scoped_people != all_people  # the test would not notice a widened scope otherwise
     server = start_server(path)
 
-    # A director makes a link for one partner and 2024.
+    # A director makes a link for one partner and 2024, for a recipient, in Spanish.
     sign_in(page, server.url, accounts["director"])
     _main_text(page, server.url + "/share_links")
-    page.get_by_role("textbox", name="Label").fill("Harbor Fund")
+    page.get_by_role("textbox", name="Label").fill("2024 grant report")
+    page.get_by_role("textbox", name="Recipient").fill("Harbor Fund")
+    _choose(page, "Language of the page", "Español")
     page.locator("[data-testid='stMultiSelect']").first.click()
     page.keyboard.type("Harbor")
     page.keyboard.press("Enter")
@@ -82,30 +93,52 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
     code = page.locator("[data-testid='stCode']").first
     code.wait_for()
     url = code.inner_text().strip()
-    assert url.startswith(server.url + "/impact?share=")
+    assert url.startswith(server.url + "/impact?share=") and "lang=" not in url
+    page.get_by_text("Link created for Harbor Fund.").wait_for()
 
-    # A funder opens it in a fresh browser: exactly one partner and 2024.
+    # A funder opens it in a fresh browser (an English one): in Spanish, for Harbor Fund, exactly one partner
+    # and 2024, and never the director's label.
+    with i18n.using("es"):
+        prepared = _("Prepared for {recipient}").format(recipient="Harbor Fund")
+        people = _("Unique people reached")
+        shown_people = i18n.format_number(scoped_people)
     funder = _fresh(browser)
-    text = _main_text(funder, url, shows="Prepared for Harbor Fund.")
-    assert "Prepared for Harbor Fund. Partners: Harbor Youth Center. Period: Jan 1, 2024 to Dec 28, 2024." in text
-    assert _headline(funder, "Unique people reached", 1) == f"{scoped_people:,}"
+    text = _main_text(funder, url, shows=prepared)
+    assert funder.evaluate("document.documentElement.lang") == "es"
+    assert funder.get_by_role("heading", name=prepared).is_visible()  # a heading, not a grey caption
+    assert "2024 grant report" not in text
+    assert shown_people in _people(funder, people)
 
     # Editing the URL cannot widen it: extra parameters are ignored, a changed token opens nothing.
-    text = _main_text(
-        funder, url + "&partners=HYC,CLA,SSE,VVF,TSN,RBA&start=2015-01-01&end=2030-12-31", shows="Prepared for"
-    )
-    assert _headline(funder, "Unique people reached", 1) == f"{scoped_people:,}"
+    _main_text(funder, url + "&partners=HYC,CLA,SSE,VVF,TSN,RBA&start=2015-01-01&end=2030-12-31", shows=prepared)
+    assert shown_people in _people(funder, people)
     token = url.split("share=")[1]
     text = _main_text(funder, url.replace(token, token[:-1] + ("A" if token[-1] != "A" else "B")), shows="not valid")
     assert "not valid" in text and _data_elements(funder) == 0
     text = _main_text(funder, server.url + "/impact?share=", shows="not valid")
     assert "not valid" in text and _data_elements(funder) == 0
 
-    # The director sees it listed, opened, and revokes it.
+    # The director previews it from the list: the funder's page (Spanish, Harbor Fund, the same figures).
     _main_text(page, server.url + "/share_links")
+    _choose(page, "Link", "2024 grant report")
+    page.get_by_role("link", name="Preview as the funder sees it").click()
+    page.get_by_role("heading", name=prepared).wait_for()
+    wait_for_app(page)
+    assert "preview=" in page.url and page.evaluate("document.documentElement.lang") == "es"
+    assert shown_people in _people(page, people)
+
+    # ... and revokes it after confirming: the list then shows it revoked.
+    _main_text(page, server.url + "/share_links?lang=en")
     listing = page.locator("[data-testid='stDataFrame']").first
     listing.wait_for()
-    page.get_by_role("button", name="Revoke now").click()
+    _choose(page, "Link", "2024 grant report")
+    page.get_by_text("stops it at once: Harbor Fund will see no data").wait_for()
+    revoke = page.get_by_role("button", name="Revoke link #")
+    assert revoke.is_disabled()
+    rerun_after(page, lambda: page.get_by_text("Yes, revoke link #").click())
+    assert revoke.is_enabled()
+    revoke.click()
+    page.get_by_text("is revoked: it shows no data from now on.").wait_for()
     # the page's rerun after the revocation lists the link as revoked (in the table's accessible cells)
     listing.locator("td").filter(has_text="Revoked").first.wait_for(state="attached")
     wait_for_app(page)

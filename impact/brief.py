@@ -255,11 +255,10 @@ def wrap(text: str, width: float, measure: Any) -> list[str]:
                 space = " " if line else ""
                 continue
             candidate = f"{line}{space}{unit}"
-            if not line or measure(candidate) <= width:
-                line, space = candidate, ""
-                continue
-            lines.append(line)
-            line, space = unit, ""
+            if line and measure(candidate) > width:
+                lines.append(line)
+                candidate = unit
+            line, space = candidate, ""
             while len(line) > 1 and measure(line) > width:  # a piece wider than a line: cut it
                 cut = len(line) - 1
                 while cut > 1 and measure(line[:cut]) > width:

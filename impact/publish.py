@@ -274,13 +274,21 @@ def _check_target(out: Path) -> None:
         raise PublishError(f"Cannot write in {parent} (permission denied): choose another --out.")
 
 
-def write_file(path: Path, content: bytes) -> Path:
-    """Write one file (a brief) whole: into a temporary file beside it, then renamed over it."""
+def check_file(path: Path) -> None:
+    """Refuse a file path that cannot be written (before a brief is made for it)."""
     path = Path(path)
     if path.is_dir():
         raise PublishError(f"{path} is a folder: give the name of the file to write, such as {path / 'brief.pdf'}.")
     if not path.parent.is_dir():
         raise PublishError(f"The folder {path.parent} does not exist: create it first, or choose another --out.")
+    if not os.access(path.parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise PublishError(f"Cannot write {path} (permission denied): choose another --out.")
+
+
+def write_file(path: Path, content: bytes) -> Path:
+    """Write one file (a brief) whole: into a temporary file beside it, then renamed over it."""
+    path = Path(path)
+    check_file(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:

@@ -1,0 +1,207 @@
+"""`python -m impact brief`: the public page as a PDF, read back with pdftotext (Debian's poppler-utils).
+
+The brief holds the live page's headline figures (the stored report through the same view model),
+in the page's language with its font embedded, on A4 or US Letter; it holds no free text; a share
+link's brief has the link's scope and language; and the command says what is wrong (never a
+traceback) for a missing database, an unknown link or a path it cannot write.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from impact import brief, cli, db, i18n, metrics, public, public_view, shares
+from tests.conftest import copy_database, sql
+from tests.test_publish import expected_page, free_texts, published_database
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (make system-deps)")
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text as pdftotext reads it, with its line breaks as spaces."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
+    return re.sub(r"\s+", " ", text.decode("utf-8"))
+
+
+def page_sizes(path: Path) -> set[str]:
+    """Every page's size as pdfinfo reports it ("595.28 x 841.89 pts (A4)")."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(path)], capture_output=True, check=True, text=True)
+    return set(re.findall(r"Page +\d+ size: +(.+)", info.stdout))
+
+
+@pytest.fixture(scope="module")
+def database(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The fixture coalition with targets, milestones and survey responses (this module's own copy)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("IMPACT_KEY_FILE", raising=False)
+        path = published_database(built_fixture_db, tmp_path_factory.mktemp("brief"))
+        yield path
+        db.close(path)
+
+
+@pytest.fixture(scope="module")
+def briefs(database: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The English brief on A4 and the 繁體中文 one on US Letter, written by the command line."""
+    folder = tmp_path_factory.mktemp("briefs")
+    made = {}
+    for language, paper in (("en", "a4"), ("zh-Hant", "letter")):
+        out = folder / f"brief-{language}.pdf"
+        assert cli.main(["brief", "--lang", language, "--paper", paper, "--out", str(out), "--db", str(database)]) == 0
+        made[language] = out
+    return made
+
+
+def test_the_english_brief_holds_the_live_pages_headline_figures(briefs: dict[str, Path], database: Path) -> None:
+    """Each headline figure and its label, the as-of text and the suppression note are in the brief's
+    text; the year's unique people are an independent count of the stored contacts."""
+    text = pdf_text(briefs["en"])
+    page = expected_page(database, "en")
+    where = [text.index(f" {headline.value} ") for headline in page.headlines]
+    assert where == sorted(where)
+    assert all(headline.label in text for headline in page.headlines)
+    assert page.title in text and page.as_of in text and page.suppression_note[:60] in text
+    people = sql(
+        database,
+        "select count(distinct participant_key) from engagements where year(engaged_on) = $year",
+        {"year": page.year},
+    )[0][0]
+    assert page.headlines[0].value == i18n.format_number(people)
+    assert f" {i18n.format_number(people)} " in text
+
+
+def test_the_traditional_chinese_brief_is_in_chinese_with_its_font_embedded(
+    briefs: dict[str, Path], database: Path
+) -> None:
+    """The 繁體中文 brief's text is the zh-Hant page's (title, labels, figures, definitions) and every
+    font it uses is embedded (a reader without Chinese fonts sees the same)."""
+    text = pdf_text(briefs["zh-Hant"])
+    page = expected_page(database, "zh_Hant")
+    assert CJK.search(page.title), "the catalog has no Traditional Chinese title"
+    assert page.title in text
+    for headline in page.headlines:
+        assert headline.value in text and headline.label.replace(" ", "") in text.replace(" ", "")
+    assert page.definitions[0].term in text
+    fonts = subprocess.run(["pdffonts", str(briefs["zh-Hant"])], capture_output=True, check=True, text=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(re.search(r"NotoSansCJKTC.*\byes +yes +yes\b", row) for row in rows), fonts
+
+
+def test_a4_and_letter_briefs_have_their_paper_size_on_every_page(briefs: dict[str, Path]) -> None:
+    """--paper a4 gives 210 x 297 mm pages, --paper letter 8.5 x 11 in pages."""
+    assert page_sizes(briefs["en"]) == {"595.28 x 841.89 pts (A4)"}
+    assert page_sizes(briefs["zh-Hant"]) == {"612 x 792 pts (letter)"}
+
+
+def test_the_brief_holds_no_free_text_and_the_public_milestone_by_its_title(
+    briefs: dict[str, Path], database: Path
+) -> None:
+    """No survey comment, event title, milestone description or private milestone is in a brief; the
+    public milestone is, as the page lists it."""
+    public_titles = [row[0] for row in sql(database, "select title from milestones where public")]
+    assert public_titles
+    for path in briefs.values():
+        text = pdf_text(path)
+        assert not [t for t in free_texts(database) if t in text]
+        assert all(title in text for title in public_titles)
+
+
+def test_a_share_links_brief_has_its_scope_and_language(database: Path, tmp_path: Path) -> None:
+    """--share-label picks an active link by its label: its partners and period (the stored report of
+    its scope) and, without --lang, its language."""
+    copy = copy_database(database, tmp_path / "coalition.duckdb")
+    today = date.today()
+    link, _token = shares.create(
+        "Harbor grant report",
+        ["HYC", "CLA"],
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        today + timedelta(days=30),
+        by="test",
+        database=copy,
+        recipient="Bay Area Safety Fund",
+        language="zh_Hans",
+    )
+    out = tmp_path / "harbor.pdf"
+    assert cli.main(["brief", "--share-label", "Harbor grant report", "--out", str(out), "--db", str(copy)]) == 0
+    last_day = metrics.data_extent(lambda name, **params: db.run_query(name, db=copy, **params))["last_day"]
+    scope = public.shared_scope(link.start, link.end, link.partners, last_day)
+    page = public_view.build_page(public.stored_report(scope, copy), "zh_Hans")
+    assert page.scope_text is not None and "海港青年中心" in page.scope_text
+    text = pdf_text(out)
+    assert page.scope_text.replace(" ", "") in text.replace(" ", "")
+    for headline in page.headlines:
+        assert headline.value in text
+    open_page = expected_page(copy, "zh_Hans")
+    assert page.headlines[0].number != open_page.headlines[0].number  # two partners reached fewer people
+    db.close(copy)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--db", "{tmp}/missing.duckdb", "--out", "{tmp}/b.pdf"], 2, "There is no database at"),
+        (["--db", "{db}", "--share-label", "No such link", "--out", "{tmp}/b.pdf"], 1, "No active share link"),
+        (["--db", "{db}", "--out", "{tmp}/no/folder/b.pdf"], 2, "does not exist"),
+        (["--db", "{db}", "--out", "{tmp}"], 2, "is a folder"),
+        (["--db", "{db}", "--out", "{tmp}/b.pdf", "--lang", "fr"], 2, "invalid choice: 'fr'"),
+    ],
+    ids=["missing database", "unknown label", "missing folder", "a folder", "unknown language"],
+)
+def test_the_command_says_what_is_wrong_with_an_exit_code_and_no_traceback(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
+) -> None:
+    """A missing database, an unknown link, an unwritable path: a sentence and an exit code, nothing written."""
+    filled = [a.format(tmp=tmp_path, db=database) for a in args]
+    try:
+        result = cli.main(["brief", *filled])
+    except SystemExit as exc:  # argparse's own refusal of a bad choice
+        result = exc.code
+    err = capsys.readouterr().err
+    assert result == code and message in err and "Traceback" not in err
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".b.pdf*"))
+
+
+def test_an_empty_database_has_no_brief(empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before a complete month of data there is no public page: exit 1 and a sentence."""
+    db.close(empty_db)
+    assert cli.main(["brief", "--out", str(tmp_path / "b.pdf"), "--db", str(empty_db)]) == cli.EXIT_REJECTED
+    assert "nothing to publish" in capsys.readouterr().err
+    assert not (tmp_path / "b.pdf").exists()
+
+
+# -- lines of Chinese and English text ---------------------------------------------------------------
+
+
+def _width(text: str) -> float:
+    """One unit per character, two per CJK character (as a CJK font draws them)."""
+    return sum(2 if CJK.match(c) or c in "，。「」（）：" else 1 for c in text)
+
+
+def test_chinese_text_breaks_between_characters_and_never_before_a_closing_mark() -> None:
+    """A line of Chinese breaks where it is full, a closing mark (。，」) stays at the end of its line
+    and an opening one (「) at the start of the next; numbers and Latin words stay whole."""
+    text = (
+        "服務人數（不重複）：12,345 人。少於 11 的數字顯示為「<11」，以保護個人私隱。Cantonese 與 Mandarin 都包括在內。"
+    )
+    lines = brief.wrap(text, 20, _width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(_width(line) <= 20 for line in lines)
+    assert not [line for line in lines[1:] if line[0] in brief.NO_LINE_START]
+    assert not [line for line in lines[:-1] if line[-1] in brief.NO_LINE_END]
+    assert any("12,345" in line for line in lines) and any("Cantonese" in line for line in lines)
+
+
+def test_english_text_breaks_at_spaces_and_keeps_its_line_breaks() -> None:
+    """English wraps at spaces only; a word longer than a line is cut; line breaks in the text stay."""
+    lines = brief.wrap("People reached once or more\ncounted once each across partners", 16, len)
+    assert lines == ["People reached", "once or more", "counted once", "each across", "partners"]
+    assert brief.wrap("a" * 20, 8, len) == ["a" * 8, "a" * 8, "a" * 4]

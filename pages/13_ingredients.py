@@ -36,6 +36,9 @@ st.caption(
 
 names = metrics.partner_names(run)
 partner_colors = {names.get(p, p): c for p, c in charts.partner_colors(names).items()}
+records_only, joint_events, events_per_partner = (
+    metrics.MEASURE_BY_KEY[key] for key in ("records_only", "joint_events", "events_per_partner")
+)
 year = Column("year_label", _("Year"), TEXT)
 partner = Column("partner_name", _("Partner"), TEXT)
 
@@ -143,7 +146,7 @@ else:
             Column("contacts", _("Contacts"), INTEGER),
             Column("unique_people", _("Unique people"), INTEGER),
         ],
-        caption=_(metrics.MEASURE_BY_KEY["records_only"].help),
+        caption=_(records_only.help),
     )
 places = ingredients.where_people_are_by_year(trend, run)
 if not places.empty:
@@ -206,7 +209,7 @@ else:
             Column("cohosted_events", _("Held by two or more partners"), INTEGER),
             Column("cohosted_share", _("Held together (%)"), PERCENT),
         ],
-        caption=_(metrics.MEASURE_BY_KEY["joint_events"].help),
+        caption=_(joint_events.help),
     )
 
 st.subheader(_("The collaboration network"))
@@ -378,7 +381,7 @@ else:
             Column("events", _("Events"), INTEGER),
             Column("joint_events", _("Held with another partner"), INTEGER),
         ],
-        caption=_(metrics.MEASURE_BY_KEY["events_per_partner"].help),
+        caption=_(events_per_partner.help),
     )
 
 st.subheader(_("Trainings and workshops held with others"))

@@ -570,7 +570,7 @@ def _build(report: public.Report, language: str, year: int | None) -> PublicPage
                 "shown": [_shown(lbl, v) for lbl, v in zip(pairs["events"], pairs["events_value"], strict=True)],
             }
         )
-        ranked = _ranked(frame, "pair")
+        ranked = _ranked(frame, "pair")  # i18n: ignore (a column name, never shown)
         table = pd.DataFrame({_("Partners"): ranked["label"], _("Events held together"): ranked["shown"]})
         charts_.append(
             Chart(
@@ -665,8 +665,8 @@ def _definitions(limit: int) -> tuple[Definition, ...]:
         Definition(
             _("Survey answers"),
             _(
-                "Community members' own answers after a contact with a partner, all partners together; each answer "
-                "counted once per response. Comments are never shown here."
+                "Community members' own answers after a contact with a partner, for the partners on this page "
+                "together; each response counts once per question it answered. Comments are never shown here."
             ),
         ),
         Definition(

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from impact import config, db, i18n, metrics, shares
+from impact import config, db, i18n, markup, metrics, public, shares
 from impact.i18n import _
 from tests.conftest import sign_in_as, sql
 
@@ -293,6 +293,10 @@ def test_a_director_creates_a_link_with_recipient_and_language_and_sees_it_liste
     assert first["Language"] == "繁體中文" and first["Scope"].startswith("Harbor Youth Center; ")
     link_id = sql(fixture_db, "select link_id from share_links")[0][0]
     assert _preview_links(at) == [{"preview": [str(link_id)], "lang": ["zh-Hant"]}]  # in the link's language
+    # the link's protected report is stored before anyone opens it
+    [scope] = [s for s in public.active_scopes(fixture_db) if s.partners == ("HYC",)]
+    stored = sql(fixture_db, "select scope_key from public_reports")
+    assert (scope.key(public.threshold()),) in stored
 
 
 def _preview_links(at: AppTest) -> list[dict]:
@@ -493,3 +497,26 @@ def test_a_director_previewing_a_closed_or_missing_link_sees_what_its_recipient_
     at = _page(_app(accounts["director"], preview=wanted), "pages/5_impact.py")
     assert any(message in i.value for i in at.info)
     assert len(at.metric) + len(at.table) + len(at.get("plotly_chart")) == 0
+
+
+HOSTILE_RECIPIENT = "[Fund](https://evil.example/r) <b>bold</b>"
+HOSTILE_LABEL = "# :material/warning: **2025**"
+
+
+def test_a_recipient_and_label_from_a_person_are_shown_as_text_on_both_pages(fixture_db: Path, accounts: dict) -> None:
+    """The created message, the revoke confirmation and the preview banner escape them: no link, no markup."""
+    at = _links_page(accounts["director"])
+    _labelled(at.text_input, "Label").input(HOSTILE_LABEL)
+    _labelled(at.text_input, "Recipient").input(HOSTILE_RECIPIENT)
+    _labelled(at.button, "Create link").click().run()
+    assert not at.exception
+    assert markup.text(HOSTILE_RECIPIENT) in at.success[0].value
+    link_id = sql(fixture_db, "select link_id from share_links")[0][0]
+    at.selectbox(key="share_pick").select(link_id).run()
+    warning = at.warning[0].value
+    assert markup.text(HOSTILE_LABEL) in warning and markup.text(HOSTILE_RECIPIENT) in warning
+    assert HOSTILE_RECIPIENT not in warning
+    preview = _page(_app(accounts["director"], preview=str(link_id)), "pages/5_impact.py")
+    banner = preview.info[0].value
+    assert markup.text(HOSTILE_LABEL) in banner and markup.text(HOSTILE_RECIPIENT) in banner
+    assert HOSTILE_RECIPIENT not in _sent(preview).replace(markup.text(HOSTILE_RECIPIENT), "")

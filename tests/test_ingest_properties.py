@@ -130,6 +130,9 @@ def engagement_files(draw: st.DrawFn) -> Generated:
         written["event_id"], stored["event_id"] = event, event if event in builders.EVENT_IDS else None
         service = draw(st.one_of(optional_text, st.sampled_from(EMPTY_MARKERS)))
         written["service_type"], stored["service_type"] = service, None if service.lower() in _EMPTY else service
+        referrer = draw(st.sampled_from([*(p for p in builders.PARTNER_IDS if p != partner), "", "NA"]))
+        written["referred_by_partner_id"] = referrer
+        stored["referred_by_partner_id"] = referrer if referrer in builders.PARTNER_IDS else None
         rows.append([written[n] for n in names])
         expected.append({n: (stored[n] if n in names else None) for n in ENGAGEMENT_COLUMNS})
     encoding = draw(st.sampled_from(ENCODINGS))
@@ -179,7 +182,7 @@ def test_any_valid_engagements_file_loads_and_round_trips(generated: Generated, 
         stored = sql(
             path,
             """select engagement_id, engaged_on, partner_id, participant_key, language, event_id, neighborhood,
-            age_group, channel, service_type from engagements order by engagement_id""",
+            age_group, channel, service_type, referred_by_partner_id from engagements order by engagement_id""",
         )
         expected = sorted(
             (
@@ -193,6 +196,7 @@ def test_any_valid_engagements_file_loads_and_round_trips(generated: Generated, 
                 e["age_group"],
                 e["channel"],
                 e["service_type"],
+                e["referred_by_partner_id"],
             )
             for e in generated.expected
         )

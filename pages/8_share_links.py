@@ -165,12 +165,13 @@ st.dataframe(
     listing,
     hide_index=True,
     width="stretch",
+    # widths in pixels: the first five fit the page's width (about 800 px) with room to spare
     column_config={
-        COLUMNS["state"]: st.column_config.TextColumn(width="small"),
-        COLUMNS["recipient"]: st.column_config.TextColumn(width="medium"),
-        COLUMNS["label"]: st.column_config.TextColumn(width="medium"),
-        COLUMNS["last_opened"]: st.column_config.TextColumn(width="medium"),
-        COLUMNS["times_opened"]: st.column_config.NumberColumn(width="small", format="%d"),
+        COLUMNS["state"]: st.column_config.TextColumn(width=80),
+        COLUMNS["recipient"]: st.column_config.TextColumn(width=180),
+        COLUMNS["label"]: st.column_config.TextColumn(width=160),
+        COLUMNS["last_opened"]: st.column_config.TextColumn(width=170),
+        COLUMNS["times_opened"]: st.column_config.NumberColumn(width=110, format="%d"),
     },
 )
 

@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -50,6 +51,11 @@ _FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-{style}.ttc",)
 CHART_WIDTH_PX = 760
 CHART_HEIGHT_PX = 420
 CHART_SCALE = 2  # device pixels per CSS pixel: sharp in print
+
+
+# One chart-drawing browser at a time in a process: readers asking for briefs at once wait for
+# each other instead of starting a Chromium each.
+_ONE_BROWSER = threading.Lock()
 
 
 class BriefError(RuntimeError):
@@ -104,7 +110,8 @@ def chart_images(figures: Sequence[Any]) -> list[bytes]:
                 return pool.submit(asyncio.run, work).result()
 
     try:
-        return runner(_draw(figures, browser))
+        with _ONE_BROWSER:
+            return runner(_draw(figures, browser))
     except BriefError:
         raise
     except Exception as exc:  # kaleido's and choreographer's own errors: browser crashed, timed out

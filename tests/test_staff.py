@@ -236,3 +236,16 @@ def test_the_fixture_database_holds_the_fixture_staff(fixture_db: Path) -> None:
     """tests/fixtures/csv/staff.csv is loaded into the fixture database: 21 staff of six partners."""
     assert sql(fixture_db, "select count(*), count(distinct partner_id) from staff") == [(21, 6)]
     assert "HYC-01" not in _every_stored_text(fixture_db)
+
+
+def test_a_gb18030_file_with_simplified_chinese_headers_loads(base_db: Path) -> None:
+    """员工编号, 机构编号, 语言, 职位, 入职日期, 离职日期 in a GB18030 file: read as staff, values normalised."""
+    header = ("员工编号", "机构编号", "语言", "职位", "入职日期", "离职日期", "fte")
+    rows = [("HYC-8", "HYC", "普通话;粤语", "个案管理", "2020/3/2", "2022/12/30", "0.8")]
+    report = _process(base_db, rows, header=header, encoding="gb18030")
+    assert (report.encoding, report.kind, report.ok) == ("GB18030/GBK", "staff", True), [
+        str(p) for p in report.problems
+    ]
+    assert sql(base_db, "select languages, role, started_on::varchar, ended_on::varchar, fte from staff") == [
+        (["Mandarin", "Cantonese"], "case_management", "2020-03-02", "2022-12-30", 0.8)
+    ]

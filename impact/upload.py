@@ -316,7 +316,8 @@ def template_csv(kind: str) -> bytes:
 @functools.cache
 def template_xlsx(kind: str) -> bytes:
     """The template as an Excel workbook: the same headers and rows, with dates as real Excel dates
-    and the headcount as a number (as a partner's own workbook would hold them), the rest as text."""
+    and the headcount and a share of full time as numbers (as a partner's own workbook would hold
+    them), the rest as text."""
     import openpyxl  # only this download writes workbooks
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -336,6 +337,8 @@ def template_xlsx(kind: str) -> bytes:
                 row.append(date.fromisoformat(value))
             elif col.type == "integer":
                 row.append(int(value))
+            elif col.type == "number":
+                row.append(float(value))
             else:
                 row.append(value)
         sheet.append(row)

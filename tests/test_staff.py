@@ -249,3 +249,20 @@ def test_a_gb18030_file_with_simplified_chinese_headers_loads(base_db: Path) -> 
     assert sql(base_db, "select languages, role, started_on::varchar, ended_on::varchar, fte from staff") == [
         (["Mandarin", "Cantonese"], "case_management", "2020-03-02", "2022-12-30", 0.8)
     ]
+
+
+def test_the_staff_templates_load_after_the_partners_template(empty_db: Path) -> None:
+    """The Upload page's staff templates (CSV and Excel, fte a number there) load after its partners template."""
+    from impact import upload
+
+    assert ingest.process(upload.template_csv("partners"), "partners_template.csv", database=empty_db, store=True).ok
+    for data, name in ((upload.template_xlsx("staff"), "staff_template.xlsx"), (upload.template_csv("staff"), "s.csv")):
+        report = ingest.process(data, name, database=empty_db, store=True)
+        assert (report.ok, report.kind, report.row_count) == (True, "staff", 2), [str(p) for p in report.problems]
+        stored = sql(
+            empty_db,
+            "select role, ended_on::varchar, fte from staff where batch_id = $b order by 1",
+            {"b": report.batch_id},
+        )
+        assert stored == [("case_management", None, 1.0), ("outreach", "2023-06-30", 0.5)]
+        ingest.undo_batch(report.batch_id, database=empty_db)

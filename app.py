@@ -4,8 +4,6 @@ import streamlit as st
 
 from impact.web import public_page, ui
 
-public_page.warm_up()  # once per server process: what every visitor of /impact needs, in the background
-
 # "/" opens the overview for staff and the public impact page for everyone else. Every
 # page is registered (a direct URL to a staff page shows a sign-in prompt, not a 404);
 # the sidebar lists only the pages of the signed-in role.
@@ -26,3 +24,7 @@ try:
     st.navigation(pages, position="hidden").run()
 except Exception as error:  # the person gets a sentence, the log the traceback
     ui.show_error(error)
+finally:
+    # once per server process, after its first page run (which it must not slow down): what every
+    # visitor of /impact needs, warmed in the background while the browser draws
+    public_page.warm_up()

@@ -209,11 +209,11 @@ class Report:
 
     def partner_name(self, partner_id: str) -> str:
         """A partner as the reader reads it (labels.partner_name: its Chinese name on Chinese pages)."""
-        found = self.partners[self.partners["partner_id"] == partner_id]
-        if found.empty:
-            return partner_id
-        row = found.iloc[0]
-        return labels.partner_name(row["name"], row["name_zh"])
+        rows = zip(self.partners["partner_id"], self.partners["name"], self.partners["name_zh"], strict=True)
+        for found, name, name_zh in rows:
+            if found == partner_id:
+                return labels.partner_name(name, name_zh)
+        return partner_id
 
     @property
     def partner_names(self) -> tuple[str, ...]:

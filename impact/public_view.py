@@ -74,6 +74,11 @@ PARTIAL_COLOR = "#7FB8D8"  # the year so far: the trend's colour, lighter
 HIDDEN = privacy.HIDDEN_LABEL
 
 
+def _too_small_to_draw() -> str:
+    """Said instead of a ranking whose every number is suppressed (a chart of nothing is no chart)."""
+    return _("Every number here is too small to show; the table lists them.")
+
+
 @dataclass(frozen=True)
 class Headline:
     """One headline figure."""
@@ -198,11 +203,26 @@ def _ranked(frame: pd.DataFrame, name: str, last: tuple[str, ...] = ()) -> pd.Da
     return out.drop(columns=["_last", "_suppressed", "_value"]).reset_index(drop=True)
 
 
-def _bars(frame: pd.DataFrame, title: str, x_title: str, color: str = charts.PALETTE[0]) -> go.Figure:
-    """Ranked horizontal bars, in the frame's order: a suppressed row draws no bar, its label is written."""
+def _titled(fig: go.Figure, title: str, subtitle: str | None) -> go.Figure:
+    """A short title and, below it, what it covers (the year, the period): short enough for a phone,
+    whole in a downloaded image."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "subtitle": {"text": subtitle or ""}},
+        margin={"t": 84 if subtitle else 60},
+    )
+    return fig
+
+
+def _bars(
+    frame: pd.DataFrame, title: str, subtitle: str, x_title: str, color: str = charts.PALETTE[0]
+) -> go.Figure | None:
+    """Ranked horizontal bars, in the frame's order: a suppressed row draws no bar, its label is written.
+    None when no row has a published number (nothing to draw: the table says it all)."""
+    if not (frame["value"].fillna(0) > 0).any():
+        return None
     drawn = frame.assign(bar=frame["value"].fillna(0).astype(int))
     fig = charts.ranked_bars(drawn, "label", "bar", title, x_title, colors=color, rank=False, text="shown")
-    return markup.figure(fig)
+    return markup.figure(_titled(fig, title, subtitle))
 
 
 def _trend(report: public.Report, years: list[int], scope: public.PublicScope) -> go.Figure:
@@ -247,7 +267,7 @@ def _trend(report: public.Report, years: list[int], scope: public.PublicScope) -
     fig.update_layout(
         title={"text": _("People reached, year by year"), "x": 0, "xanchor": "left"},
         font={"family": charts.font_family()},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
         separators=".,",
         height=360,
@@ -332,7 +352,6 @@ def _survey(report: public.Report, year: int, limit: int) -> tuple[go.Figure | N
             hovertemplate="%{y} · %{fullData.name}<extra></extra>",
         )
     fig.update_layout(
-        title={"text": _("What community members told us in {year}").format(year=year), "x": 0, "xanchor": "left"},
         font={"family": charts.font_family()},
         barmode="stack",
         height=max(260, 130 + 46 * len(rows)),
@@ -456,6 +475,10 @@ def _build(report: public.Report, language: str, year: int | None) -> PublicPage
         if withheld
         else None
     )
+    short_titles = {
+        "languages": _("Main language of the people reached"),
+        "neighborhoods": _("Main neighborhood of the people reached"),
+    }
     for key, frame_by_year, column, title, header, kind in (
         (
             "languages",
@@ -506,14 +529,17 @@ def _build(report: public.Report, language: str, year: int | None) -> PublicPage
                 "'Other neighborhoods'."
             ).format(n=public.TOP_NEIGHBORHOODS)
         table = pd.DataFrame({header: ranked["label"], _("People"): ranked["shown"]})
+        color = charts.PALETTE[0] if key == "languages" else charts.PALETTE[2]
+        figure = _bars(ranked, short_titles[key], label_of[year], _("People"), color)
         charts_.append(
             Chart(
                 key,
                 title,
-                _bars(ranked, title, _("People"), charts.PALETTE[0] if key == "languages" else charts.PALETTE[2]),
+                figure,
                 table,
                 f"coalition-impact-{key}-{tag}",
                 caption=caption,
+                message=None if figure is not None else _too_small_to_draw(),
                 note=first_note(_frame_labels(table, _("People"), limit)),
             )
         )
@@ -526,7 +552,7 @@ def _build(report: public.Report, language: str, year: int | None) -> PublicPage
         if too_few:
             survey_caption = _("Too few answers to show: {questions}.").format(questions=", ".join(too_few))
         if figure is not None:
-            figure.update_layout(title={"text": survey_title})
+            _titled(figure, _("What community members told us"), label_of[year])
         charts_.append(
             Chart(
                 "survey",
@@ -572,13 +598,16 @@ def _build(report: public.Report, language: str, year: int | None) -> PublicPage
         )
         ranked = _ranked(frame, "pair")  # i18n: ignore (a column name, never shown)
         table = pd.DataFrame({_("Partners"): ranked["label"], _("Events held together"): ranked["shown"]})
+        period = _("{start} to {end}").format(start=i18n.format_date(scope.start), end=i18n.format_date(scope.end))
+        figure = _bars(ranked, _("Events partners held together"), period, _("Events"), charts.PALETTE[3])
         charts_.append(
             Chart(
                 "collaboration",
                 collaboration_title,
-                _bars(ranked, collaboration_title, _("Events"), charts.PALETTE[3]),
+                figure,
                 table,
                 "coalition-impact-collaboration",
+                message=None if figure is not None else _too_small_to_draw(),
                 caption=_("Each pair of partners and the events they hosted together (host and co-hosts alike)."),
                 note=first_note(_frame_labels(table, _("Events held together"), limit)),
             )

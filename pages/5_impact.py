@@ -125,16 +125,12 @@ if link is not None:
         )
     )
 years = scope.years()
-year = years[-1]
+chosen = st.session_state.get("impact_year")  # the year's choice, drawn below the as-of date
+page = _page(report, scope.key(limit), version, i18n.current(), chosen if chosen in years else None)
+public_page.draw_header(page)
 if len(years) > 1:  # a one-year page shows its year once: nothing to choose
-    year = st.selectbox(
-        _("Year"),
-        list(reversed(years)),
-        format_func=lambda y: public_view.year_label(scope, y) if y in years else str(y),
-        key="impact_year",
-        width=320,
-    )
-page = _page(report, scope.key(limit), version, i18n.current(), year if year in years else None)
-public_page.draw(page)
+    labels = {option.year: option.label for option in page.years}
+    st.selectbox(_("Year"), list(labels), format_func=lambda y: labels.get(y, str(y)), key="impact_year", width=320)
+public_page.draw_body(page)
 if link is not None:
     st.caption(_("This page shows the scope of a share link; it cannot be changed from here."))

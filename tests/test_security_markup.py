@@ -114,7 +114,7 @@ def test_every_chart_a_page_draws_goes_through_markup_figure() -> None:
     assert unchecked == []
     assert "markup.figure(_figure())" in (root / "impact" / "web" / "dashboard.py").read_text(encoding="utf-8")
     view = (root / "impact" / "public_view.py").read_text(encoding="utf-8")
-    assert view.count("return markup.figure(fig)") == 3  # its three figure builders: bars, the trend, the survey
+    assert view.count("return markup.figure(") == 3  # its three figure builders: bars, the trend, the survey
 
 
 def _hostile_names(path: Path) -> None:

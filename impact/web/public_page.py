@@ -46,7 +46,8 @@ def _headlines(page: public_view.PublicPage) -> None:
     st.subheader(markup.text(page.year_heading), anchor=False)
     with st.container(horizontal=True, gap="small"):
         for headline in page.headlines:
-            st.metric(headline.label, headline.value, help=headline.help, border=True, width=170)
+            # two to a row on a 390 px phone, with room for the whole label (a border would take it)
+            st.metric(headline.label, headline.value, help=headline.help, border=False, width=170)
     notes = [h.note for h in page.headlines if h.note]
     if notes:
         st.caption(markup.text(notes[0]))
@@ -55,9 +56,13 @@ def _headlines(page: public_view.PublicPage) -> None:
 
 
 def _chart(chart: public_view.Chart) -> None:
-    if chart.figure is None:
+    if chart.figure is None:  # nothing to draw: the message, and the table if it has rows
         st.subheader(markup.text(chart.title), anchor=False)
         st.info(markup.text(chart.message or ""))
+        if not chart.table.empty:
+            st.table(_text_table(chart.table).set_index(markup.text(chart.table.columns[0])))
+            if chart.note:
+                st.caption(markup.text(chart.note))
         return
     st.plotly_chart(chart.figure, width="stretch", config=chart_config(chart), key=f"impact_chart.{chart.key}")
     if chart.caption:
@@ -88,11 +93,15 @@ def _milestones(page: public_view.PublicPage) -> None:
             st.table(_text_table(frame).set_index(markup.text(_("Date"))))
 
 
-def draw(page: public_view.PublicPage) -> None:
-    """Draw the page below its title (the page script draws the title and a share link's heading)."""
+def draw_header(page: public_view.PublicPage) -> None:
+    """What comes right under the title (and a share link's heading): demo data, the as-of date."""
     if page.demo_note:
         st.info(markup.text(page.demo_note), icon=":material/science:")
     st.caption(markup.text(page.as_of))
+
+
+def draw_body(page: public_view.PublicPage) -> None:
+    """The chosen year's figures, the charts, the definitions and the method (below the year's choice)."""
     _headlines(page)
     if page.breakdown_note:
         st.info(markup.text(page.breakdown_note))
@@ -112,7 +121,9 @@ def warm_up() -> None:
     """Once per server process (app.py's first run): in the background, what every visitor of the
     public page needs - every language's catalog, the stored report of the open page (built and
     stored if the data changed without it, e.g. an old database), its page in every language -
-    so that the first visitor waits for none of it."""
+    so that the first visitor waits for none of it. Not under AppTest: a test's database is its own."""
+    if st.config.get_option("global.appTest"):
+        return
     threading.Thread(target=_warm, name="impact-public-warm-up", daemon=True).start()
 
 

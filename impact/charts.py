@@ -929,20 +929,21 @@ def year_stacked(
 
 
 def year_shares(frame: pd.DataFrame, measures: Sequence[tuple[str, str]], title: str, y_title: str) -> go.Figure:
-    """Shares per calendar year, a line per measure, each point with its percentage; a year without a
-    share (no base, or too few answers) leaves a gap, and a year the period covers in part has an open
-    marker."""
+    """Shares per calendar year, a line per measure (up to three years, each point with its
+    percentage); a year without a share (no base, or too few answers) leaves a gap, and a year the
+    period covers in part has an open marker."""
     fig = go.Figure()
     symbols = ["circle-open" if partial else "circle" for partial in frame["partial"]]
+    few = len(frame) <= 3  # a year or two read as numbers, not as lone dots; more make a line that reads itself
     for position, (column, name) in enumerate(measures):
         fig.add_scatter(
             x=frame["year_label"],
             y=pd.to_numeric(frame[column], errors="coerce").astype("float64"),
             name=name,
-            mode="lines+markers+text",
+            mode="lines+markers+text" if few else "lines+markers",
             line={"color": PALETTE[position], "width": 2},
             marker={"size": 9, "symbol": symbols},
-            texttemplate="%{y:.0%}",  # a year or two of data reads as numbers, not as lone dots
+            texttemplate="%{y:.0%}" if few else None,
             textposition="top center",
             textfont={"color": PALETTE[position]},
             hovertemplate="%{y:.1%}",
@@ -950,4 +951,25 @@ def year_shares(frame: pd.DataFrame, measures: Sequence[tuple[str, str]], title:
     _years_axis(fig, frame["year_label"])
     _layout(fig, title, y_title)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.12])
+    return fig
+
+
+def matrix(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    z: str,
+    title: str,
+    x_order: Sequence[str] | None = None,
+    blank_zeros: bool = False,
+) -> go.Figure:
+    """A heat map whose column names stand below the grid (long names such as focus areas or event
+    types would otherwise rise into the title), level up to six columns and slanted beyond;
+    `blank_zeros` leaves an empty cell where a count is 0 (who works in which field: the marks read
+    at a glance)."""
+    fig = heatmap(frame, x, y, z, title, x_order=x_order)
+    if blank_zeros:
+        fig.data[0].text = [["" if cell == "0" else cell for cell in row] for row in fig.data[0].text]
+    fig.update_xaxes(side="bottom", tickangle=0 if len(fig.data[0].x) <= 6 else -30, automargin=True)
+    fig.update_layout(margin={"t": 60})
     return fig

@@ -247,7 +247,7 @@ else:
         dashboard.chart(
             "ingredients_partner_degree_by_year",
             trend,
-            lambda: charts.heatmap(
+            lambda: charts.matrix(
                 degrees, "year_label", "partner_name", "degree", _("Partners each partner held events with, by year")
             ),
             degrees,
@@ -336,7 +336,9 @@ else:
     dashboard.chart(
         "ingredients_focus_areas",
         scope,
-        lambda: charts.heatmap(matrix, "area_name", "partner_name", "works_on", _("Partners by focus area")),
+        lambda: charts.matrix(
+            matrix, "area_name", "partner_name", "works_on", _("Partners by focus area"), blank_zeros=True
+        ),
         matrix,
         [partner, Column("area_name", _("Focus area"), TEXT)],
         caption=_("A 1 marks a field the partner works in, as the partners file gives it."),
@@ -371,7 +373,7 @@ else:
     dashboard.chart(
         "ingredients_events_by_type",
         scope,
-        lambda: charts.heatmap(
+        lambda: charts.matrix(
             period_types, "type_name", "partner_name", "events", _("Events by type and partner in the period")
         ),
         period_types,
@@ -433,12 +435,13 @@ else:
     dashboard.chart(
         "ingredients_staff_by_language",
         scope,
-        lambda: charts.heatmap(
+        lambda: charts.matrix(
             spoken,
             "language_name",
             "partner_name",
             "staff",
             _("Staff who speak each language, by partner"),
+            blank_zeros=True,
             x_order=list(
                 dict.fromkeys(
                     [labels.label("language", lang) for lang in vocab.LANGUAGES] + sorted(spoken["language_name"])
@@ -539,8 +542,13 @@ else:
     dashboard.chart(
         "ingredients_officials_meetings_by_year",
         trend,
-        lambda: charts.heatmap(
-            officials, "year_label", "partner_name", "meetings", _("Meetings with officials each partner took part in")
+        lambda: charts.matrix(
+            officials,
+            "year_label",
+            "partner_name",
+            "meetings",
+            _("Meetings with officials each partner took part in"),
+            blank_zeros=True,
         ),
         officials,
         [

@@ -131,6 +131,25 @@ public_page.draw_header(page)
 if len(years) > 1:  # a one-year page shows its year once: nothing to choose
     labels = {option.year: option.label for option in page.years}
     st.selectbox(_("Year"), list(labels), format_func=lambda y: labels.get(y, str(y)), key="impact_year", width=320)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _brief(_page: public_view.PublicPage, key: str, version: str, language: str, year: int) -> bytes:
+    """The PDF brief of the page being read (impact.brief, US Letter): once per report, language and year."""
+    from impact import brief  # fpdf2 and kaleido: only when a reader asks for a brief
+
+    return brief.pdf(_page, paper="Letter")
+
+
+st.download_button(  # the page being read: a share link's scope and language, the chosen year
+    _("Download PDF"),
+    ui.download_data(lambda: _brief(page, scope.key(limit), version, page.language, page.year)),  # made on click
+    file_name=f"{page.filename}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    key="impact_brief_download",
+    on_click="ignore",
+)
 public_page.draw_body(page)
 if link is not None:
     st.caption(_("This page shows the scope of a share link; it cannot be changed from here."))

@@ -546,24 +546,40 @@ def active_scopes(database: Path | str | None = None, today: date | None = None)
     return [s for s in dict.fromkeys(found) if s is not None]
 
 
-def refresh_reports(database: Path | str | None = None, today: date | None = None) -> int:
-    """Build and store the protected report of the open page and of every active share link's scope
-    for the current data; stored reports of other scopes or older data are removed. Returns how many
-    were built."""
+def refresh_reports(database: Path | str | None = None, today: date | None = None, *, force: bool = False) -> int:
+    """Make sure the protected report of the open page and of every active share link's scope is stored
+    for the current data: each one missing or built from older data is built now (all of them with
+    `force`); stored reports of other scopes or older data are removed. Returns how many reports are
+    stored for the active scopes."""
     limit = threshold()
     run = _runner(database)
-    scopes = active_scopes(database, today)
-    built = {s.key(limit): build_report(s, run, limit) for s in scopes}
+    version = data_version(run)
+    wanted = {s.key(limit): s for s in active_scopes(database, today)}
+    current = (
+        set()
+        if force
+        else {
+            key
+            for (key,) in db.run_sql(
+                "select scope_key from public_reports where data_version = $version", {"version": version}, database
+            ).itertuples(index=False)
+        }
+    )
+    built = {key: build_report(scope, run, limit) for key, scope in wanted.items() if key not in current}
     with db.transaction(database) as cur:
-        cur.execute("delete from public_reports")
+        cur.execute(
+            "delete from public_reports where data_version <> $version or not list_contains($keys, scope_key)",
+            {"version": version, "keys": list(wanted)},
+        )
         for key, report in built.items():
+            cur.execute("delete from public_reports where scope_key = $key", {"key": key})
             cur.execute(
                 "insert into public_reports (scope_key, data_version, built_at, report) "
                 "values ($key, $version, $at, $r)",
                 {"key": key, "version": report.data_version, "at": report.built_at, "r": to_json(report)},
             )
-    log.info("public reports rebuilt: %d at data version %s", len(built), data_version(run))
-    return len(built)
+    log.info("public reports: %d built, %d kept, at data version %s", len(built), len(wanted) - len(built), version)
+    return len(wanted)
 
 
 def _after_change(database: Path | str | None) -> None:

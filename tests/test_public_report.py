@@ -81,6 +81,19 @@ def test_a_report_is_stored_for_the_open_page_and_each_active_share_link(fixture
     assert sorted((s["partners"] or [], s["shared"]) for s in scopes) == [([], False), (["HYC"], True)]
 
 
+def test_a_new_link_gets_its_report_and_the_others_are_kept_as_they_were(fixture_db: Path) -> None:
+    """After a link is made, refreshing builds that link's report only; the open page's stays as built."""
+    public.refresh_reports(fixture_db)
+    [(open_key, _built_at)] = sql(fixture_db, "select scope_key, built_at from public_reports")
+    before = dict(sql(fixture_db, "select scope_key, built_at from public_reports"))
+    shares.create("New", ["CLA"], date(2024, 1, 1), date(2024, 12, 31), date.today(), "dir", fixture_db)
+    assert public.refresh_reports(fixture_db) == 2
+    after = dict(sql(fixture_db, "select scope_key, built_at from public_reports"))
+    assert after[open_key] == before[open_key] and len(after) == 2
+    assert public.refresh_reports(fixture_db, force=True) == 2
+    assert dict(sql(fixture_db, "select scope_key, built_at from public_reports"))[open_key] > before[open_key]
+
+
 def test_the_stored_report_reads_back_as_it_was_built(fixture_db: Path) -> None:
     """JSON there and back: the same published labels and numbers, partners by id with both names."""
     load_outcomes(fixture_db)

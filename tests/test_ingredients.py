@@ -451,3 +451,24 @@ def test_public_counts_are_counts_of_all_partners_and_nothing_else(coalition: Pa
     # Cantonese, English, Mandarin, Toisanese: TSN's Vietnamese speaker left before the period
     assert counts["staff_languages"] == 4 and counts["cohosted_events"] > 0
     assert set(ingredients.public_counts(run, date(1990, 1, 1), date(1990, 12, 31)).values()) == {0}
+
+
+def test_year_charts_name_years_as_categories_count_in_whole_numbers_and_draw_a_cut_year_pale(
+    run: metrics.Runner, trend: metrics.Scope
+) -> None:
+    """2023 and '2024 (to Nov 30)' are categories (never 2023.5); small counts tick by one; the cut year is pale."""
+    from impact import charts
+
+    together = ingredients.cohosted_events_by_year(trend, run)
+    bars = charts.year_bars(together, [("events", "Events"), ("cohosted_events", "Together")], "t", "Events")
+    assert bars.layout.xaxis.type == "category"
+    assert list(bars.layout.xaxis.categoryarray) == ["2023", "2024 (to Nov 30)"]
+    assert list(bars.data[0].marker.opacity) == [1.0, 0.45]
+    few = charts.year_bars(together.assign(events=[0, 3]), [("events", "Events")], "t", "Events")
+    assert few.layout.yaxis.dtick == 1 and few.layout.yaxis.tickformat == ",d"
+    shares = charts.year_shares(ingredients.shared_people_by_year(trend, run), [("shared_share", "Shared")], "t", "")
+    assert list(shares.data[0].marker.symbol) == ["circle", "circle-open"] and shares.layout.yaxis.tickformat == ".0%"
+    grid = charts.matrix(
+        pd.DataFrame({"x": ["a", "b", "a"], "y": ["P", "P", "Q"], "z": [1, 0, 1]}), "x", "y", "z", "t", blank_zeros=True
+    )
+    assert grid.layout.xaxis.side == "bottom" and [list(r) for r in grid.data[0].text] == [["1", ""], ["1", ""]]

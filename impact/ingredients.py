@@ -319,15 +319,6 @@ def referrals_by_year(scope: metrics.Scope, run: Runner = db.run_query) -> pd.Da
     return label_years(run("ingredients_referrals_by_year", **scope.params()), scope)
 
 
-def referral_totals(referrals: pd.DataFrame, scope: metrics.Scope) -> pd.DataFrame:
-    """Per year: contacts from referrals and the pairs of partners that referred people (either way)."""
-    pairs = referrals.assign(
-        pair=[tuple(sorted(p)) for p in zip(referrals["from_partner_id"], referrals["to_partner_id"], strict=True)]
-    )
-    totals = pairs.groupby("year").agg(referrals=("contacts", "sum"), partner_pairs=("pair", "nunique"))
-    return by_year(totals.reset_index(), scope)
-
-
 # --- 5. political and community recognition -------------------------------------------------------
 
 
@@ -390,7 +381,8 @@ PUBLIC_COUNTS = {
 def public_counts(run: Runner, start: date, end: date) -> dict[str, int]:
     """The ingredients' counts that aggregate safely for the public impact page, for all partners
     together in `start`..`end`: events held by two or more partners, meetings with officials, town
-    halls and community meetings, active partners, languages spoken by partners' staff. Counts only: no partner, person or text. Small
-    counts are not suppressed here; the public page protects them with everything else it shows."""
+    halls and community meetings, active partners, and the languages spoken by partners' staff. Counts
+    only: no partner, person or text. Small counts are not suppressed here; the public page protects
+    them with everything else it shows."""
     row = run("ingredients_public_counts", start=start, end=end).iloc[0]
     return {key: int(row[key]) for key in PUBLIC_COUNTS}

@@ -539,29 +539,47 @@ if officials.empty:
     )
 else:
     officials = named(officials)
-    dashboard.chart(
-        "ingredients_officials_meetings_by_year",
-        trend,
-        lambda: charts.matrix(
+    totals = ingredients.officials_meetings_totals(officials, trend)
+    left, right = st.columns(2)
+    with left:
+        dashboard.chart(
+            "ingredients_officials_meetings_held_by_year",
+            trend,
+            lambda: charts.year_bars(
+                totals, [("meetings", _("Meetings held"))], _("Meetings with officials held, by year"), _("Meetings")
+            ),
+            totals,
+            [
+                year,
+                Column("meetings", _("Meetings held"), INTEGER),
+                Column("partners", _("Partners that took part"), INTEGER),
+            ],
+            caption=_("Each meeting counted once, whoever hosted it."),
+        )
+    with right:
+        dashboard.chart(
+            "ingredients_officials_meetings_by_year",
+            trend,
+            lambda: charts.matrix(
+                officials,
+                "year_label",
+                "partner_name",
+                "meetings",
+                _("Meetings with officials each partner took part in"),
+                blank_zeros=True,
+            ),
             officials,
-            "year_label",
-            "partner_name",
-            "meetings",
-            _("Meetings with officials each partner took part in"),
-            blank_zeros=True,
-        ),
-        officials,
-        [
-            year,
-            partner,
-            Column("meetings", _("Meetings it hosted or co-hosted"), INTEGER),
-            Column("hosted_meetings", _("Meetings it hosted"), INTEGER),
-        ],
-        caption=_(
-            "Which partners hold which relationships. A meeting held together counts for each of its partners; "
-            "the meetings each partner hosted add up to the meetings held."
-        ),
-    )
+            [
+                year,
+                partner,
+                Column("meetings", _("Meetings it hosted or co-hosted"), INTEGER),
+                Column("hosted_meetings", _("Meetings it hosted"), INTEGER),
+            ],
+            caption=_(
+                "Which partners hold which relationships. A meeting held together counts for each of its "
+                "partners; the meetings each partner hosted add up to the meetings held."
+            ),
+        )
 
 st.subheader(_("Town halls and community events"))
 held = ingredients.community_events(scope, run)
@@ -662,7 +680,8 @@ else:
             Column("last_year", _("Latest year"), TEXT),
         ],
         caption=_(
-            "Years of data up to the end of the chosen period; a year counts when the partner has a contact or an event in it."
+            "Years of data up to the end of the chosen period; a year counts when the partner has a contact or an "
+            "event in it."
         ),
     )
 
@@ -721,7 +740,8 @@ crew = ingredients.staff_by_year(trend, run)
 if crew["staff"].sum() == 0:
     dashboard.nothing_to_show(
         _(
-            "No staff are recorded for these partners, so staff continuity cannot be shown. Load a staff file on the Upload page."
+            "No staff are recorded for these partners, so staff continuity cannot be shown. Load a staff file on the "
+            "Upload page."
         )
     )
 else:

@@ -18,7 +18,17 @@ from pathlib import Path
 import pandas as pd
 
 from impact import audit, contract, db, export, ingest, labels, markup, textfile, vocab
-from impact.i18n import N_, Enumeration, Message, _, format_date, format_moment, format_number, ngettext
+from impact.i18n import (
+    N_,
+    Enumeration,
+    Message,
+    _,
+    format_date,
+    format_moment,
+    format_number,
+    format_percent,
+    ngettext,
+)
 from impact.ingest import targets
 from impact.roles import LOADERS, User
 
@@ -678,6 +688,8 @@ def preview_frame(report: ingest.FileReport) -> pd.DataFrame | None:
             values = values.map(lambda d: MISSING if pd.isna(d) else format_date(d.date()))
         elif name in LABEL_KINDS:
             values = values.map(lambda v, kind=LABEL_KINDS[name]: _category_cell(kind, v))
+        elif name == "fte":  # a share of full time: 0.5 reads as 50%, as a file may write it
+            values = values.map(lambda v: MISSING if pd.isna(v) else format_percent(v, 0))
         elif pd.api.types.is_numeric_dtype(values):
             values = values.map(lambda v: MISSING if pd.isna(v) else format_number(v))
         else:

@@ -266,3 +266,18 @@ def test_the_staff_templates_load_after_the_partners_template(empty_db: Path) ->
         )
         assert stored == [("case_management", None, 1.0), ("outreach", "2023-06-30", 0.5)]
         ingest.undo_batch(report.batch_id, database=empty_db)
+
+
+def test_the_upload_pages_preview_shows_labels_and_no_staff_id(base_db: Path) -> None:
+    """The preview table reads Staff ID 'pseudonymised', roles and languages as labels, fte as a share of full time."""
+    from impact import upload
+
+    data = builders.csv_bytes([HEADER, *GOOD])
+    (report,) = upload.check([ingest.Upload(data, "staff.csv")], database=base_db)
+    shown = upload.preview_frame(report)
+    assert set(shown["Staff ID"]) == {"pseudonymised"}
+    assert list(shown["Role"]) == ["Outreach", "Case management", "–", "Leadership"]
+    assert list(shown["Languages"])[:2] == ["Cantonese; English", "Mandarin"]
+    assert list(shown["FTE"]) == ["100%", "50%", "50%", "–"]
+    for raw in RAW_IDS:
+        assert raw not in shown.to_string()

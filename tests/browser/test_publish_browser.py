@@ -1,21 +1,24 @@
 """The static site of `python -m impact publish`, served by `python -m http.server` and read in headless
 Chromium on a phone's screen: each language shows the live page's headline figures and draws every
-chart with the plotly.js shipped in the site, asking no other address for anything."""
+chart with the plotly.js shipped in the site, asking no other address for anything. And the live
+page's "Download PDF": the brief of the page being read (a share link's: its scope and language)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from impact import cli, db, i18n
-from tests.browser.conftest import _free_port, wait_for_chart_text
+from impact import cli, db, i18n, shares
+from tests.browser.conftest import Server, _free_port, launch, wait_for_app, wait_for_chart_text
 from tests.test_publish import FOLDERS, expected_page, published_database
 
 pytestmark = pytest.mark.browser
@@ -123,3 +126,65 @@ def test_the_language_links_and_the_briefs_are_plain_files_of_the_site(
         answer = page.request.get(url + "es/" + link.get_attribute("href"))
         assert answer.status == 200 and answer.headers["content-type"] in ("application/pdf", "image/png")
     assert refused == []
+
+
+@pytest.fixture(scope="module")
+def live(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+    """The app on the same data, with a share link for two partners in 2024 in 简体中文: (server, token)."""
+    folder = tmp_path_factory.mktemp("live_brief")
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("IMPACT_KEY_FILE", raising=False)
+        database = published_database(built_fixture_db, folder)
+        _link, token = shares.create(
+            "Harbor grant report",
+            ["HYC", "CLA"],
+            date(2024, 1, 1),
+            date(2024, 12, 31),
+            date.today() + timedelta(days=30),
+            by="test",
+            database=database,
+            language="zh_Hans",
+        )
+        db.close(database)
+        server = launch(database, folder)
+        yield server, token
+        server.stop()
+
+
+def _download_brief(page: Page, label: str, folder: Path) -> str:
+    """Click the page's PDF button; the downloaded brief's text (pdftotext), line breaks as spaces."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name=label).click()
+    saved = folder / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-") and saved.name.endswith(".pdf")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(saved), "-"], capture_output=True, check=True).stdout
+    return re.sub(r"\s+", " ", text.decode("utf-8"))
+
+
+def test_the_live_pages_pdf_holds_the_figures_it_shows(live: tuple[Server, str], page: Page, tmp_path: Path) -> None:
+    """'Download PDF' on /impact gives the brief of the page being read: its headline figures and labels."""
+    server, _token = live
+    page.goto(server.url + "/impact")
+    wait_for_app(page)
+    page.locator("[data-testid='stMetricValue']").first.wait_for()
+    values = page.locator("[data-testid='stMetricValue']").all_text_contents()
+    labels = page.locator("[data-testid='stMetricLabel']").all_text_contents()
+    assert len(values) >= 4
+    text = _download_brief(page, "Download PDF", tmp_path)
+    assert all(f" {value.strip()} " in text for value in values)
+    assert all(label.strip() in text for label in labels)
+
+
+def test_a_share_links_pdf_has_its_scope_and_language(live: tuple[Server, str], page: Page, tmp_path: Path) -> None:
+    """Opened through a share link, the PDF is in the link's language, with its partners and its figures."""
+    server, token = live
+    page.goto(f"{server.url}/impact?share={token}")
+    wait_for_app(page)
+    page.locator("[data-testid='stMetricValue']").first.wait_for()
+    values = page.locator("[data-testid='stMetricValue']").all_text_contents()
+    with i18n.using("zh_Hans"):
+        label = i18n._("Download PDF")
+    text = _download_brief(page, label, tmp_path)
+    assert all(f" {value.strip()} " in text for value in values)
+    assert "海港青年中心" in text and "華埠法律援助" in text  # the link's two partners, as a Chinese page names them

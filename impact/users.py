@@ -45,8 +45,17 @@ BCRYPT_ROUNDS = 12
 FILE_VERSION = 1
 
 # A hash of nothing anyone can type, so that a sign-in with an unknown name costs the
-# same bcrypt time as one with a known name (no timing hint about which names exist).
-_DUMMY_HASH = bcrypt.hashpw(b"no account has this password", bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+# same bcrypt time as one with a known name (no timing hint about which names exist). Made on
+# first use: at import it cost every freshly started server a bcrypt hash (0.3-1.3 s) before
+# its first page, the public one included.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = bcrypt.hashpw(b"no account has this password", bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+    return _DUMMY_HASH
 
 
 class AccountError(ValueError):
@@ -419,14 +428,14 @@ class UserStore:
         clean = normalise_name(name)
         account = self._read().get(clean)
         if CLIENTS.wait_until(client, self.throttle, stamp) > stamp:
-            _password_matches(password, _DUMMY_HASH)
+            _password_matches(password, _dummy_hash())
             return self._refused(started, account, "client_waiting")
         if account is None:
-            _password_matches(password, _DUMMY_HASH)
+            _password_matches(password, _dummy_hash())
             CLIENTS.record(client, self.throttle, stamp)
             return self._refused(started, None, "unknown_name")
         if account.waiting_at(now) is not None:
-            _password_matches(password, _DUMMY_HASH)
+            _password_matches(password, _dummy_hash())
             return self._refused(started, account, "account_waiting")
         if _password_matches(password, account.password_hash):
             if account.failed_attempts or account.wait_until:

@@ -239,7 +239,7 @@ else:
             ],
             caption=_(
                 "Of all pairs of the year's active partners, the share that held at least one event together "
-                "(the PARTNER tool's density)."
+                "(the PARTNER tool's density). With a partner filter, the network among the chosen partners."
             ),
         )
     with right:

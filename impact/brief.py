@@ -338,6 +338,11 @@ class Document:
     def gap(self, mm: float) -> None:
         self.pdf.ln(mm)
 
+    def keep(self, mm: float) -> None:
+        """A heading keeps `mm` of what follows it on its page: a new page if less is left."""
+        if self.space_left() < mm:
+            self.pdf.add_page()
+
     def text(
         self, value: str, size: float = 10, bold: bool = False, colour: tuple[int, int, int] = (20, 20, 20)
     ) -> None:
@@ -466,6 +471,7 @@ def pdf(page: Any, paper: str = "A4", images: dict[str, bytes] | None = None) ->
         for chart in page.charts:
             document.gap(3)
             if chart.figure is None:
+                document.keep(20)
                 document.text(chart.title, size=11, bold=True)
                 document.text(chart.message or "", size=9.5, colour=grey)
             else:
@@ -473,18 +479,21 @@ def pdf(page: Any, paper: str = "A4", images: dict[str, bytes] | None = None) ->
             for line in (chart.caption, chart.note):
                 if line:
                     document.text(line, size=9, colour=grey)
-        if page.milestones:
-            document.gap(4)
-            document.text(_("Milestones"), size=12, bold=True)
-            for milestone in page.milestones:
-                document.text(f"{milestone.date_text} · {milestone.title} ({milestone.kind})", size=9.5)
+            if chart.key == "trend" and page.milestones:  # as the page: the trend's ◆, listed under it
+                document.gap(2)
+                document.keep(18)
+                document.text(_("Milestones"), size=11, bold=True)
+                for milestone in page.milestones:
+                    document.text(f"{milestone.date_text} · {milestone.title} ({milestone.kind})", size=9.5)
         document.gap(4)
+        document.keep(30)
         document.text(_("About these numbers"), size=12, bold=True)
         document.gap(1)
         for paragraph in (page.suppression_note, *page.notes):
             document.text(paragraph, size=9.5)
             document.gap(1.5)
         document.gap(3)
+        document.keep(30)
         document.text(_("Definitions"), size=12, bold=True)
         document.gap(1)
         for definition in page.definitions:

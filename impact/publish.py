@@ -212,7 +212,7 @@ def page_html(page: Any, language: str) -> str:
     milestones = ""
     if page.milestones:
         items = "".join(f"<li>{_e(m.date_text)} · {_e(m.title)} ({_e(m.kind)})</li>" for m in page.milestones)
-        milestones = f"<section><h2>{_e(_('Milestones'))}</h2><ul>{items}</ul></section>"
+        milestones = f'<section class="milestones"><h3>{_e(_("Milestones"))}</h3><ul>{items}</ul></section>'
     definitions = "".join(f"<dt>{_e(d.term)}</dt><dd>{_e(d.text)}</dd>" for d in page.definitions)
     downloads = "".join(
         f'<a href="{_e(name)}" download>{_e(label)}</a>'
@@ -243,8 +243,7 @@ def page_html(page: Any, language: str) -> str:
 <dl class="figures">{figures}</dl>
 {figure_notes}{_paragraph(page.all_years)}
 <div class="downloads">{downloads}</div>
-{"".join(_chart_html(chart) for chart in page.charts)}
-{milestones}
+{"".join(_chart_html(chart) + (milestones if chart.key == "trend" else "") for chart in page.charts)}
 <section class="notes"><h2>{_e(_("About these numbers"))}</h2>{_paragraph(page.suppression_note)}{"".join(_paragraph(n) for n in page.notes)}</section>
 <section class="notes"><h2>{_e(_("Definitions"))}</h2><dl class="definitions">{definitions}</dl></section>
 </main>

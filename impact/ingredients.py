@@ -290,6 +290,12 @@ def staff_by_language(scope: metrics.Scope, run: Runner = db.run_query) -> pd.Da
     return run("ingredients_staff_by_language", **scope.params())
 
 
+def has_staff(scope: metrics.Scope, run: Runner = db.run_query) -> bool:
+    """Whether the selected partners have any staff at work in the period, whatever languages they
+    speak (a language filter can leave none who speak the chosen languages; that is not missing data)."""
+    return not run("ingredients_staff_by_language", **replace(scope, languages=None).params()).empty
+
+
 def language_demand(scope: metrics.Scope, run: Runner = db.run_query) -> pd.DataFrame:
     """Per language: the period's contacts and people beside the staff who speak it; contacts per
     staff member (none without staff), and `no_staff`: contacts in the language but nobody on staff

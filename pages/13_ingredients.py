@@ -418,7 +418,8 @@ else:
 
 section("languages")
 staff = ingredients.staff_by_language(scope, run)
-if staff.empty:
+staff_recorded = ingredients.has_staff(scope, run)
+if not staff_recorded:
     dashboard.nothing_to_show(
         _(
             "No staff are recorded for these partners in this period, so the coalition's languages cannot be set "
@@ -426,6 +427,9 @@ if staff.empty:
             "the Upload page."
         )
     )
+elif staff.empty:
+    st.subheader(_("Bilingual staff by language and partner"))
+    dashboard.nothing_to_show(_("No staff member of these partners speaks the chosen languages."))
 else:
     st.subheader(_("Bilingual staff by language and partner"))
     spoken = named(staff).assign(
@@ -470,7 +474,7 @@ demand = demand.assign(
 )
 uncovered = demand[demand["no_staff"]]
 covered = demand[(demand["staff"] > 0) & (demand["contacts"] > 0)]
-if not staff.empty and not covered.empty:
+if staff_recorded and not covered.empty:
     dashboard.chart(
         "ingredients_language_demand",
         scope,
@@ -491,7 +495,7 @@ if not staff.empty and not covered.empty:
         ],
         caption=_("Cantonese, Mandarin and Toisanese are counted apart, as the contacts record them."),
     )
-if not staff.empty and not uncovered.empty:
+if staff_recorded and not uncovered.empty:
     st.warning(
         _("Contacts in a language nobody on the partners' staff speaks:")
         + "\n\n"
@@ -504,10 +508,10 @@ if not staff.empty and not uncovered.empty:
         ),
         icon=":material/translate:",
     )
-elif staff.empty and not demand.empty:
+elif not staff_recorded and not demand.empty:
     st.caption(_("Without staff records, only the demand is known: see the Languages served page."))
 
-if not staff.empty:
+if staff_recorded:
     st.subheader(_("Staff tenure"))
     tenure = ingredients.staff_tenure(scope, run)
     if tenure["staff"].sum() == 0:

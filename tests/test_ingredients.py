@@ -300,6 +300,11 @@ def test_staff_by_language_demand_beside_capacity_and_tenure_equal_sql(coalition
         {"s": PERIOD.start, "e": PERIOD.end},
     )
     assert as_dict(staff, ["partner_id", "language"], "staff") == {(p, lang): n for p, lang, n in expected}
+    spanish = metrics.Scope(PERIOD.start, PERIOD.end, languages=("Spanish",))
+    assert ingredients.staff_by_language(spanish, run).empty and ingredients.has_staff(spanish, run)
+    assert not ingredients.has_staff(
+        metrics.Scope(PERIOD.start, PERIOD.end, partners=("RBA",)), run
+    )  # no staff file row
     demand = ingredients.language_demand(PERIOD, run).set_index("language")
     contacts = dict(
         sql(

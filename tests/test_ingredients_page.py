@@ -166,3 +166,27 @@ def test_the_page_opened_directly_shows_data_to_staff_only(fixture_db: Path, acc
         assert shown == 0 and len(at.text_input) == 2 and not at.header
     else:
         assert [h.value for h in at.header] == TITLES and shown > 0
+
+
+def test_the_language_filter_narrows_contacts_and_the_staff_beside_them(
+    full_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Spanish chosen: contacts by channel count Spanish contacts only, and Spanish is flagged as spoken by no staff."""
+    at = _open(full_db, monkeypatch, {"languages": ["Spanish"]})
+    drawn = figures(at)["Contacts by channel, by year"]
+    per_year: dict[str, float] = {}
+    for trace in drawn["data"]:
+        for label, value in zip(plotly_values(trace["x"]), plotly_values(trace["y"]), strict=True):
+            per_year[label] = per_year.get(label, 0) + value
+    expected = dict(
+        sql(
+            full_db,
+            """select case year(engaged_on) when 2024 then '2024 (to Nov 30)' else year(engaged_on)::varchar end, count(*)
+            from engagements where language = 'Spanish' and engaged_on <= $e group by 1""",
+            {"e": DEFAULT_END},
+        )
+    )
+    assert per_year == expected and sum(expected.values()) > 0
+    flagged = " ".join(w.value for w in at.warning)
+    assert "Spanish" in flagged and "Cantonese" not in flagged
+    assert "Staff who speak each language, by partner" not in figures(at)  # nobody on staff speaks Spanish

@@ -119,15 +119,14 @@ def years_of(scope: metrics.Scope) -> list[int]:
     return list(range(scope.start.year, scope.end.year + 1))
 
 
-def by_year(frame: pd.DataFrame, scope: metrics.Scope, fill: dict[str, object] | None = None) -> pd.DataFrame:
-    """One row per year of the scope (years without a row get `fill`, zeros by default), with the
-    year's label and whether the scope covers it only in part. For results with one row per year."""
+def by_year(frame: pd.DataFrame, scope: metrics.Scope) -> pd.DataFrame:
+    """One row per year of the scope (a year without a row of counts gets zeros, so a quiet year
+    shows as 0, not as a gap), with the year's label and whether the scope covers it only in part.
+    For results of counts with one row per year."""
     years = pd.DataFrame({"year": years_of(scope)})
     merged = years.merge(frame, on="year", how="left")
     counts = [c for c in frame.columns if c != "year" and pd.api.types.is_numeric_dtype(frame[c])]
     merged[counts] = merged[counts].fillna(0).astype("int64")
-    if fill:
-        merged = merged.fillna(fill)
     return label_years(merged, scope)
 
 

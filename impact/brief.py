@@ -440,11 +440,12 @@ def page_texts(page: Any) -> list[str]:
     return [text for text in texts if text]
 
 
-def pdf(page: Any, paper: str = "A4", images: dict[str, bytes] | None = None) -> bytes:
+def pdf(page: Any, paper: str = "A4", images: dict[str, bytes] | None = None, prepared_for: str | None = None) -> bytes:
     """The brief of a PublicPage (impact.public_view) on A4 or US Letter paper, as PDF bytes.
 
     `images` (chart key -> PNG) are the page's charts already drawn (`publish` draws every
-    language's charts with one browser); without them the charts are drawn here.
+    language's charts with one browser); without them the charts are drawn here. `prepared_for`:
+    a share link's recipient, named under the title as the page names them.
     """
     language = page.language
     drawn = [chart for chart in page.charts if chart.figure is not None]
@@ -452,11 +453,15 @@ def pdf(page: Any, paper: str = "A4", images: dict[str, bytes] | None = None) ->
         images = dict(zip((c.key for c in drawn), chart_images([c.figure for c in drawn]), strict=True))
     grey = (90, 90, 90)
     with i18n.using(language):
-        document = Document(language, paper, footer=_footer(page), characters="".join(page_texts(page)))
+        prepared = _("Prepared for {recipient}").format(recipient=prepared_for) if prepared_for else None
+        characters = "".join(page_texts(page)) + (prepared or "")
+        document = Document(language, paper, footer=_footer(page), characters=characters)
         document.pdf.set_title(page.title)
         document.pdf.set_subject(page.as_of)
         document.pdf.set_creator("Coalition Impact")
         document.text(page.title, size=20, bold=True)
+        if prepared:
+            document.text(prepared, size=13, bold=True, colour=(60, 60, 60))
         for line in (page.scope_text, page.demo_note, page.as_of):
             if line:
                 document.text(line, size=10, colour=grey)

@@ -343,8 +343,8 @@ def _brief(args: argparse.Namespace) -> int:
     language = i18n.language_from_tag(args.lang) if args.lang else None
     try:
         publish.check_file(Path(args.out))  # before the database is read or a browser started
-        page = publish.public_page(language, database=args.db, share_label=args.share_label)
-        content = brief.pdf(page, paper={"a4": "A4", "letter": "Letter"}[args.paper])
+        page, recipient = publish.public_page(language, database=args.db, share_label=args.share_label)
+        content = brief.pdf(page, paper={"a4": "A4", "letter": "Letter"}[args.paper], prepared_for=recipient)
         path = publish.write_file(Path(args.out), content)
     except publish.PublishError as exc:
         print(f"error: {exc}", file=sys.stderr)

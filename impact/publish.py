@@ -347,8 +347,17 @@ def _runner(database: Path | str | None) -> Any:
     return run
 
 
-def share_scope(label: str, database: Path | str | None = None, today: date | None = None) -> tuple[Any, Any]:
-    """The scope and the link of the one active share link labelled `label` (as its list shows it)."""
+@dataclass(frozen=True)
+class SharedView:
+    """What an active share link shows: its scope, its language (None: the reader's) and recipient."""
+
+    scope: public.PublicScope
+    language: str | None
+    recipient: str | None
+
+
+def shared_view(label: str, database: Path | str | None = None, today: date | None = None) -> SharedView:
+    """The one active share link labelled `label` (as the list of links shows it)."""
     links = shares.list_links(database, today)
     active = links[links["state"] == "active"]
     found = active[active["label"] == label.strip()]
@@ -369,7 +378,8 @@ def share_scope(label: str, database: Path | str | None = None, today: date | No
         extent["last_day"],
     )
     language = row["language"] if row["language"] in i18n.LANGUAGES else None
-    return scope, language
+    recipient = row["recipient"] if isinstance(row["recipient"], str) and row["recipient"].strip() else None
+    return SharedView(scope, language, recipient)
 
 
 def public_page(
@@ -377,12 +387,14 @@ def public_page(
     database: Path | str | None = None,
     share_label: str | None = None,
     today: date | None = None,
-) -> Any:
-    """The public page (a PublicPage) as /impact shows it by default, from the stored protected report:
-    the open page, or an active share link's page (in the link's language unless `language` is given)."""
+) -> tuple[Any, str | None]:
+    """The public page (a PublicPage) as /impact shows it by default, from the stored protected report,
+    and whom it is prepared for: the open page (None), or an active share link's page (in the link's
+    language unless `language` is given) and its recipient."""
+    recipient = None
     if share_label is not None:
-        scope, link_language = share_scope(share_label, database, today)
-        language = language or link_language
+        view = shared_view(share_label, database, today)
+        scope, language, recipient = view.scope, language or view.language, view.recipient
     else:
         scope = public.open_scope(database, today)
         if scope is None:
@@ -390,7 +402,7 @@ def public_page(
                 "There is nothing to publish yet: the public page shows figures once the data has a complete month."
             )
     report = public.stored_report(scope, database)
-    return public_view.build_page(report, language or i18n.DEFAULT_LANGUAGE)
+    return public_view.build_page(report, language or i18n.DEFAULT_LANGUAGE), recipient
 
 
 def publish(out: Path, database: Path | str | None = None, today: date | None = None) -> Site:

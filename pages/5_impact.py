@@ -134,16 +134,20 @@ if len(years) > 1:  # a one-year page shows its year once: nothing to choose
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _brief(_page: public_view.PublicPage, key: str, version: str, language: str, year: int) -> bytes:
+def _brief(
+    _page: public_view.PublicPage, key: str, version: str, language: str, year: int, recipient: str | None
+) -> bytes:
     """The PDF brief of the page being read (impact.brief, US Letter): once per report, language and year."""
     from impact import brief  # fpdf2 and kaleido: only when a reader asks for a brief
 
-    return brief.pdf(_page, paper="Letter")
+    return brief.pdf(_page, paper="Letter", prepared_for=recipient)
 
 
 st.download_button(  # the page being read: a share link's scope and language, the chosen year
     _("Download PDF"),
-    ui.download_data(lambda: _brief(page, scope.key(limit), version, page.language, page.year)),  # made on click
+    ui.download_data(  # made on click
+        lambda: _brief(page, scope.key(limit), version, page.language, page.year, link.recipient if link else None)
+    ),
     file_name=f"{page.filename}.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",

@@ -116,7 +116,7 @@ def test_the_brief_holds_no_free_text_and_the_public_milestone_by_its_title(
 
 def test_a_share_links_brief_has_its_scope_and_language(database: Path, tmp_path: Path) -> None:
     """--share-label picks an active link by its label: its partners and period (the stored report of
-    its scope) and, without --lang, its language."""
+    its scope), its recipient and, without --lang, its language."""
     copy = copy_database(database, tmp_path / "coalition.duckdb")
     today = date.today()
     link, _token = shares.create(
@@ -138,6 +138,9 @@ def test_a_share_links_brief_has_its_scope_and_language(database: Path, tmp_path
     assert page.scope_text is not None and "海港青年中心" in page.scope_text
     text = pdf_text(out)
     assert page.scope_text.replace(" ", "") in text.replace(" ", "")
+    with i18n.using("zh_Hans"):
+        prepared = i18n._("Prepared for {recipient}").format(recipient="Bay Area Safety Fund")
+    assert prepared in text  # named under the title, as the page names the recipient
     for headline in page.headlines:
         assert headline.value in text
     open_page = expected_page(copy, "zh_Hans")

@@ -413,6 +413,12 @@ else:
             "An event held together counts for each of its partners, so the bars add up to more than the events."
         ),
     )
+st.caption(
+    _(
+        "The analysis partners share with each other (of a piece of safety legislation, say) is not recorded as "
+        "such; trainings and workshops held with another partner are the closest the data comes."
+    )
+)
 
 # --- 4. multilingual capacity -------------------------------------------------------------------------
 
@@ -460,7 +466,8 @@ else:
             Column("fte_text", _("Full-time equivalents"), TEXT),
         ],
         caption=_(
-            "Staff who worked on at least one day of the period; a staff member counts in each language they speak."
+            "Staff who worked on at least one day of the period; a staff member counts in each language they speak. "
+            "Where staff grew up is not recorded, so that part of the ingredient is not measured."
         ),
     )
 

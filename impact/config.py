@@ -67,3 +67,13 @@ def key_path(db: Path) -> Path:
 
 def max_upload_bytes() -> int:
     return int(float(os.environ.get("IMPACT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024)
+
+
+DEFAULT_DUCKDB_MEMORY_MB = 400
+
+
+def duckdb_memory_mb() -> int:
+    """How much memory DuckDB may hold (its buffers, temporary tables, hash tables and sorts) before it
+    writes the rest to a temporary folder beside the database: $IMPACT_DUCKDB_MEMORY_MB. DuckDB's own
+    default is 80% of the machine's memory, which a dashboard of 10,000,000 contacts would take."""
+    return max(64, int(float(os.environ.get("IMPACT_DUCKDB_MEMORY_MB", DEFAULT_DUCKDB_MEMORY_MB))))

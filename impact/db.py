@@ -72,6 +72,8 @@ def connection(path: Path | str | None = None) -> Connection:
                 raise
             if created:
                 os.chmod(key, 0o600)  # the coalition's data: readable by the app's user only
+            # beyond this, DuckDB spills to <database>.tmp instead of growing the process
+            conn.execute(f"set memory_limit = '{config.duckdb_memory_mb()}MB'")
             _allow_every_kind(conn)
             conn.execute(_SCHEMA.read_text(encoding="utf-8"))
             _connections[key] = conn

@@ -7,13 +7,17 @@ encoding is chosen by how plausible the decoded text is, never assumed.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
+import hashlib
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from impact import contract, vocab
 from impact.i18n import N_
@@ -182,15 +186,137 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
     """UTF-16 without a byte-order mark: the other encodings never hold zero bytes, and
     the zero bytes of ASCII characters (delimiters, line breaks, digits) sit on odd
     positions in little-endian text and on even positions in big-endian text."""
-    head = data[:4096]
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    if max(even, odd) < max(2, len(head) // 64) or min(even, odd) * 4 > max(even, odd):
+    codec = _utf16_codec(data[:4096])
+    if codec is None:
         return None
-    codec = "utf-16-le" if odd > even else "utf-16-be"
     try:
         return Decoded(data.decode(codec), codec, "UTF-16")
     except UnicodeDecodeError:
         return None
+
+
+def _utf16_codec(head: bytes) -> str | None:
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if max(even, odd) < max(2, len(head) // 64) or min(even, odd) * 4 > max(even, odd):
+        return None
+    return "utf-16-le" if odd > even else "utf-16-be"
+
+
+# --- a UTF-8 file read in pieces -------------------------------------------------------------
+# Most files are UTF-8. Such a file is read once, a megabyte at a time, for its hash and to check
+# that every byte is UTF-8; only its start is decoded (for the delimiter and the header), and
+# DuckDB reads the file itself. A 100 MB file is never held in memory, neither as bytes nor as text.
+
+_CHUNK = 1 << 20
+_HEAD = 1 << 20  # characters of the start that are decoded; more when the first chunk holds more
+_FIRST = 4096  # bytes at least in the first piece: what a byte-order mark and UTF-16 are told by
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Utf8Text:
+    """A UTF-8 file as `decode` would read it, described without holding it."""
+
+    sha256: str
+    label: str  # as Decoded.label
+    head: str  # the decoded start, holding the header and the first 50 lines (or the whole text)
+    blank: bool  # nothing but whitespace (the file is empty)
+    bom: bool
+    carriage_returns: bool  # a line break other than \n somewhere
+
+
+def chunks(source: bytes | Path) -> Iterator[bytes]:
+    """The bytes of a file (or of bytes in memory), a megabyte at a time (the first piece at least _FIRST)."""
+    first = max(_CHUNK, _FIRST)
+    if isinstance(source, bytes | bytearray):
+        yield bytes(source[:first])
+        for start in range(first, len(source), _CHUNK):
+            yield bytes(source[start : start + _CHUNK])
+        return
+    with Path(source).open("rb") as data:
+        size = first
+        while chunk := data.read(size):
+            yield chunk
+            size = _CHUNK
+
+
+def read_utf8(source: bytes | Path) -> Utf8Text | None:
+    """The file described in one pass, when `decode` would read it as UTF-8 and its start holds the
+    header and the lines `detect_delimiter` samples; otherwise None (the caller decodes it whole,
+    and `decode` decides, so every file is read exactly as before)."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    head: list[str] = []
+    head_size = size = 0
+    blank, ascii_only, carriage_returns, bom, whole = True, True, False, False, True
+    for number, chunk in enumerate(chunks(source)):
+        digest.update(chunk)
+        body = chunk
+        if number == 0:
+            if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_codec(chunk[:_FIRST]) is not None:
+                return None  # UTF-16 (decode tries it first)
+            bom = chunk.startswith(_BOM)
+            body = chunk[3:] if bom else chunk
+        blank = blank and not chunk.strip()
+        ascii_only = ascii_only and body.isascii()
+        carriage_returns = carriage_returns or b"\r" in chunk
+        size += len(chunk)
+        try:
+            text = decoder.decode(body)
+        except UnicodeDecodeError:
+            return None
+        if head_size < _HEAD:
+            head.append(text)
+            head_size += len(text)
+        else:
+            whole = False
+    try:
+        decoder.decode(b"", final=True)  # a character cut off at the end is not UTF-8
+    except UnicodeDecodeError:
+        return None
+    start = "".join(head)
+    if not bom and not ascii_only and plausibility(start[: min(size, _SAMPLE)]) < 0:
+        return None  # decode weighs the legacy codecs against it
+    if not whole and not _holds_the_start(start):
+        return None
+    label = "UTF-8 (with BOM)" if bom else "UTF-8"
+    return Utf8Text(digest.hexdigest(), label, start, blank, bom, carriage_returns)
+
+
+def _holds_the_start(start: str) -> bool:
+    """Whether the start of a text gives detect_delimiter and read_header what the whole text would:
+    its first 50 lines and its header (with any quoted line breaks) end inside it."""
+    fifty = _first_lines(start, 50)
+    if len(fifty) >= len(start) - 1:  # fewer than 50 lines, or a \r\n that may be cut
+        return False
+    lines, header = 1, _first_lines(start, 1)
+    while header.count('"') % 2:
+        if len(header) >= len(start) - 1:
+            return False
+        lines *= 2
+        header = _first_lines(start, lines)
+    return len(header) < len(start) - 1
+
+
+def write_lines(source: bytes | Path, target: Path, text: Utf8Text) -> None:
+    """The UTF-8 file at `target` as DuckDB reads it: without a byte-order mark and with every line
+    break as \n (files edited on two systems mix them). A file that needs neither change is linked,
+    not copied."""
+    if isinstance(source, Path) and not text.bom and not text.carriage_returns:
+        target.symlink_to(source.resolve())
+        return
+    pending = b""  # a \r at the end of a chunk, whose \n may start the next
+    mark = len(_BOM) if text.bom else 0  # bytes of the byte-order mark still to leave out
+    with target.open("wb") as out:
+        for piece in chunks(source):
+            chunk = pending + piece[mark:]
+            mark = max(0, mark - len(piece))
+            pending = b""
+            if chunk.endswith(b"\r"):
+                chunk, pending = chunk[:-1], b"\r"
+            out.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        if pending:
+            out.write(b"\n")
 
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}

@@ -355,3 +355,51 @@ def test_any_text_gives_a_report_never_an_exception(
     finally:
         if report.batch_id is not None:
             ingest.undo_batch(report.batch_id, database=base_db)
+
+
+@SETTINGS
+@given(
+    body=messy_text,
+    header=st.sampled_from([",".join(builders.ENGAGEMENT_HEADER), '"a\nb";c;d', '"x\r\ny",z', "日期\t語言\t地區"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030", "big5"]),
+    line_break=st.sampled_from(["\n", "\r\n", "\r"]),
+    chunk=st.integers(min_value=1, max_value=16),
+    head=st.integers(min_value=1, max_value=64),
+)
+def test_a_utf8_file_read_in_pieces_reads_as_the_whole_file_does(
+    body: str,
+    header: str,
+    encoding: str,
+    line_break: str,
+    chunk: int,
+    head: int,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A file read a few bytes at a time (textfile.read_utf8, as a 100 MB file is read a megabyte at a time) has
+    the encoding, hash, delimiter, header and text DuckDB reads that decoding it whole gives; any other file is
+    left to be decoded whole."""
+    from impact import textfile
+
+    text = header + line_break + body.replace("\n", line_break)
+    data = text.encode(encoding, "replace")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textfile, "_CHUNK", chunk)
+        patch.setattr(textfile, "_HEAD", head)
+        read = textfile.read_utf8(data)
+        if read is None:
+            return
+        whole = textfile.decode(data)
+        assert whole.codec in ("utf-8", "utf-8-sig") and read.label == whole.label
+        assert read.sha256 == hashlib.sha256(data).hexdigest() and read.blank == (not data.strip())
+        delimiter = textfile.detect_delimiter(whole.text)
+        assert textfile.detect_delimiter(read.head) == delimiter
+        assert textfile.read_header(read.head, delimiter) == textfile.read_header(whole.text, delimiter)
+        folder = tmp_path_factory.mktemp("pieces")
+        patch.setattr(textfile, "_FIRST", 1)  # a line break or the byte-order mark across pieces
+        for source in (data, folder / "upload.bin"):
+            if isinstance(source, Path):
+                source.write_bytes(data)
+            target = folder / f"read-{type(source).__name__}.csv"
+            textfile.write_lines(source, target, read)
+            expected = whole.text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+            assert target.read_bytes() == expected

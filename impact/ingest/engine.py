@@ -516,6 +516,14 @@ def _megabytes(size: int) -> str:
     return f"{size / 2**20:,.1f}".removesuffix(".0")
 
 
+def _utf8_text(source: bytes | Path, name: str) -> textfile.Utf8Text | None:
+    """A text file that `textfile.decode` would read as UTF-8, described in one pass over its bytes;
+    None for a workbook or a file in another encoding (read whole, as before)."""
+    if workbook.is_workbook(next(textfile.chunks(source), b""), name):
+        return None
+    return textfile.read_utf8(source)
+
+
 def _read_source(source: bytes | Path) -> bytes:
     if isinstance(source, Path):
         if not source.is_file():
@@ -580,13 +588,14 @@ def process(
         sizes = {"size": _megabytes(size), "limit": _megabytes(limit)}
         report.add(Problem.of(None, None, None, Message(FILE_TOO_LARGE, sizes)))
         return report
-    data = _read_source(source)
-    report = FileReport(file_name=name, sha256=sha256_of(data))
-    if not data.strip():
+    streamed = _utf8_text(source, name)  # a UTF-8 text file is read in pieces, never held whole
+    data = b"" if streamed is not None else _read_source(source)
+    report = FileReport(file_name=name, sha256=streamed.sha256 if streamed is not None else sha256_of(data))
+    if streamed.blank if streamed is not None else not data.strip():
         report.add(Problem.of(None, None, None, Message(FILE_EMPTY)))
         return report
     table: workbook.SheetTable | None = None
-    if workbook.is_workbook(data, name):
+    if streamed is None and workbook.is_workbook(data, name):
         try:
             table = workbook.read(data, sheet, kind)
         except workbook.WorkbookProblem as exc:
@@ -594,6 +603,11 @@ def process(
             return report
         report.sheet, text, header, header_line = table.sheet, table.text, table.header, table.header_line
         decoded = None
+    elif streamed is not None:  # its start: the header and the lines the delimiter is told by
+        report.encoding, text, decoded = streamed.label, streamed.head, None
+        report.delimiter = textfile.detect_delimiter(text)
+        header = textfile.read_header(text, report.delimiter)
+        header_line = 1
     else:
         try:
             decoded = textfile.decode(data)
@@ -639,10 +653,13 @@ def process(
 
     with tempfile.TemporaryDirectory(prefix="impact-ingest-") as tmp:
         csv_path = Path(tmp) / "upload.csv"
-        # one kind of line break (files edited on two systems mix them); DuckDB reads one
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        csv_path.write_text(text, encoding="utf-8")
+        if streamed is not None:
+            textfile.write_lines(source, csv_path, streamed)
+        else:
+            # one kind of line break (files edited on two systems mix them); DuckDB reads one
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            csv_path.write_text(text, encoding="utf-8")
         del text, decoded, data, table  # the file is not held in memory while DuckDB works
         width = len(header) + (1 if report.sheet is not None else 0)  # a sheet's rows end with their row number
         checks = (report, csv_path, width, set(seen), kind, database, by, store, today, preview_rows, tell)

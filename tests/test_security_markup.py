@@ -126,7 +126,9 @@ def _hostile_names(path: Path) -> None:
         cur.close()
 
 
-@pytest.mark.parametrize("page", ["pages/2_reach.py", "pages/3_languages.py", "pages/4_partners.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/2_reach.py", "pages/3_languages.py", "pages/4_partners.py", "pages/13_ingredients.py"]
+)
 def test_dashboard_charts_carry_partner_names_as_plain_text(fixture_db: Path, accounts: dict, page: str) -> None:
     """A partner named with an HTML link reaches plotly as text (&lt;a ...): no chart holds the tag itself."""
     _hostile_names(fixture_db)

@@ -61,7 +61,8 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin: 0.9rem 0 0.2rem; }
 h2 { font-size: 1.2rem; margin: 1.6rem 0 0.6rem; }
 .as-of, .muted { color: var(--muted); font-size: 0.95rem; margin: 0.2rem 0; }
 .figures { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.6rem; margin: 1rem 0; padding: 0; }
-.figure { background: var(--card); border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.6rem 0.75rem; }
+.figure { background: var(--card); border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.6rem 0.75rem;
+  display: flex; flex-direction: column-reverse; justify-content: flex-end; }
 .figure dd { margin: 0; font-size: 1.55rem; font-weight: 700; line-height: 1.2; }
 .figure dt { margin: 0.15rem 0 0; font-size: 0.9rem; color: var(--muted); }
 .chart { margin: 1.2rem 0; }
@@ -206,7 +207,7 @@ def page_html(page: Any, language: str) -> str:
     up = _prefix(language)
     code = _e(i18n.URL_CODES[language])
     figures = "".join(
-        f'<div class="figure"><dd>{_e(item.value)}</dd><dt>{_e(item.label)}</dt></div>' for item in page.headlines
+        f'<div class="figure"><dt>{_e(item.label)}</dt><dd>{_e(item.value)}</dd></div>' for item in page.headlines
     )
     figure_notes = "".join(_paragraph(item.note, "note") for item in page.headlines)
     milestones = ""

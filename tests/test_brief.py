@@ -173,6 +173,29 @@ def test_the_command_says_what_is_wrong_with_an_exit_code_and_no_traceback(
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".b.pdf*"))
 
 
+def test_without_chromium_the_command_says_what_to_install(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No browser to draw the charts: exit 1, a sentence naming Debian's chromium, nothing written."""
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    assert cli.main(["brief", "--out", str(tmp_path / "b.pdf"), "--db", str(database)]) == cli.EXIT_REJECTED
+    err = capsys.readouterr().err
+    assert "install Debian's chromium" in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_chart_images_are_drawn_without_any_outside_address() -> None:
+    """The page kaleido draws charts in loads plotly.js from the installed plotly package and no MathJax
+    (kaleido's default would fetch MathJax from a CDN)."""
+    from kaleido import PageGenerator
+
+    index = PageGenerator(plotly=None, mathjax=False).generate_index()
+    scripts = re.findall(r'<script src="([^"]+)"', index)
+    assert all(src.startswith("file://") for src in scripts)  # plotly.js and kaleido's own script, installed
+    assert [src for src in scripts if src.endswith("/plotly/package_data/plotly.min.js")]
+    assert "http" not in index.replace("http-equiv", "")
+
+
 def test_an_empty_database_has_no_brief(empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Before a complete month of data there is no public page: exit 1 and a sentence."""
     db.close(empty_db)

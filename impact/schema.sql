@@ -192,8 +192,12 @@ create table if not exists public_reports (
     scope_key varchar primary key,  -- impact.public.PublicScope.key: period, partners, threshold
     data_version varchar not null,
     built_at timestamp not null,
-    report varchar not null
+    report varchar not null,
+    first_day date,  -- the data's first and last day at that version (a visit reads them here)
+    last_day date
 );
+alter table public_reports add column if not exists first_day date;
+alter table public_reports add column if not exists last_day date;
 
 -- The dashboards' scope, defined once: the queries that count activity for a period and the
 -- sidebar's filters read their rows through these macros, so every page agrees on what is in

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from impact import config, i18n, markup, metrics, public, public_view, roles, shares
+from impact import config, i18n, markup, public, public_view, roles, shares
 from impact.i18n import _
 from impact.web import language, public_page, security, ui
 
@@ -66,8 +66,8 @@ st.html(
     </style>"""
 )
 
-run = ui.runner("public")
-extent = metrics.data_extent(run)
+version = public.data_version()  # uncached: a load by another process shows at once
+extent = public.data_extent(version=version)  # recorded with the stored reports: no scan of every contact
 token = st.query_params.get(shares.URL_PARAM)
 preview_id = st.query_params.get(shares.PREVIEW_PARAM) if token is None else None
 previewing = preview_id is not None and ctx.user.role in roles.DIRECTORS  # decided here, on the server
@@ -110,7 +110,6 @@ if scope is None:
 
 limit = public.threshold()
 database = str(config.db_path())
-version = public.data_version()  # uncached: a load by another process shows at once
 report = _report(scope, limit, database, version)
 
 if link is not None:

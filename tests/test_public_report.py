@@ -139,6 +139,23 @@ def test_a_visit_runs_no_suppression_solver(fixture_db: Path, monkeypatch: pytes
     assert [m.value for m in at.metric if m.label == "Unique people reached"] == [f"{people:,}"]
 
 
+def test_a_visit_queries_no_figure_and_scans_no_contact(fixture_db: Path) -> None:
+    """With the report stored, a visit asks the database for the data version only: no figure's query,
+    and not even the data's first and last day (stored with the report)."""
+    public.refresh_reports(fixture_db)
+    at = _app()
+    with db.recording() as calls:
+        at.run()
+    assert not at.exception
+    asked = {call.name for call in calls}
+    assert asked == {"public_data_version"}, asked
+    first, last = sql(
+        fixture_db,
+        "select min(d), max(d) from (select engaged_on d from engagements union all select event_date from events)",
+    )[0]
+    assert public.data_extent(fixture_db) == {"first_day": first, "last_day": last}
+
+
 # --- current: the year so far ------------------------------------------------------------------
 
 

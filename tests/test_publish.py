@@ -159,15 +159,19 @@ def test_no_count_from_1_to_10_and_no_free_text_or_key_reaches_the_site(site: tu
     no survey comment, event title, private milestone, participant id or key is in any file of DIR."""
     out, database = site
     threshold = public.threshold()
+    people = expected_page(database, "en").headlines[0].number
     for folder in FOLDERS.values():
         parsed = read_page(out / folder / "index.html")
         assert parsed.charts, "no chart on the page"
+        seen = []
         for figure in parsed.charts:
             for trace in figure["data"]:
                 counts = [n for n in _numbers({k: trace.get(k) for k in ("x", "y", "text")}) if isinstance(n, int)]
                 assert not [n for n in counts if 1 <= n <= threshold], trace.get("name")
+                seen += counts
                 shown = [t for t in trace.get("text") or [] if isinstance(t, str)]
                 assert not [t for t in shown if t.strip().isdigit() and 1 <= int(t) <= threshold]
+        assert people in seen, "the year's people were not read from the trend chart"
         cells = [c for c in parsed.cells if c.replace(",", "").isdigit()]
         assert cells, "no number in the pages' tables"
         assert not [c for c in cells if 1 <= int(c.replace(",", "")) <= threshold]
@@ -215,8 +219,8 @@ def test_a_page_escapes_every_text_and_no_figure_can_end_its_script(site: tuple[
 def test_publishing_again_replaces_the_site_and_a_folder_of_other_files_is_refused(
     site: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """DIR published before is replaced whole; a folder holding other files, a file, a missing parent
-    or a missing database is refused with exit code 2 and a sentence, and nothing is written."""
+    """A folder holding other files, a file, a missing parent or a missing database is refused with exit
+    code 2 and a sentence, and nothing is written; DIR published before is replaced whole."""
     out, database = site
     foreign = tmp_path / "documents"
     foreign.mkdir()
@@ -233,8 +237,9 @@ def test_publishing_again_replaces_the_site_and_a_folder_of_other_files_is_refus
     assert list(tmp_path.iterdir()) == [foreign]
 
     (out / "stale.html").write_text("from an earlier site")
-    assert cli.main(["publish", "--out", str(out), "--db", str(database)]) == 0
+    publish.write_site(out, {"en": expected_page(database, "en")})  # as `publish` does, in one language only
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+    assert not (out / "zh-Hant").exists()  # the earlier site is gone whole
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".site.")]
 
 

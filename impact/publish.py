@@ -408,20 +408,22 @@ def public_page(
 
 def publish(out: Path, database: Path | str | None = None, today: date | None = None) -> Site:
     """Write the open public page, in every language, as a static site at `out`."""
-    _check_target(Path(out))  # before the database is read or a browser started
+    out = Path(os.path.abspath(out))  # "." and "site/" have a name and a parent to build beside
+    _check_target(out)  # before the database is read or a browser started
     scope = public.open_scope(database, today)
     if scope is None:
         raise NothingToPublish(
             "There is nothing to publish yet: the public page shows figures once the data has a complete month."
         )
     report = public.stored_report(scope, database)
-    return write_site(Path(out), {language: public_view.build_page(report, language) for language in SITE_LANGUAGES})
+    return write_site(out, {language: public_view.build_page(report, language) for language in SITE_LANGUAGES})
 
 
 def write_site(out: Path, pages: dict[str, Any]) -> Site:
     """Write the site of `pages` (language -> PublicPage in that language) at `out`, all or nothing."""
     import plotly
 
+    out = Path(os.path.abspath(out))
     _check_target(out)
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     languages = [language for language in SITE_LANGUAGES if language in pages]
@@ -454,6 +456,9 @@ def write_site(out: Path, pages: dict[str, Any]) -> Site:
             written.append(out / language_folder(language) / "index.html")
         _make_public(built)
         _swap_in(built, out)
+    except OSError as exc:  # a full disk, a folder taken away meanwhile: a sentence, not a traceback
+        shutil.rmtree(built, ignore_errors=True)
+        raise PublishError(f"Cannot write the site at {out} ({exc.strerror or exc}); nothing was changed.") from exc
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise

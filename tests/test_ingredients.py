@@ -51,10 +51,13 @@ EVENT_CONTACTS = (
 
 def add_staff_and_event_contacts(path: Path) -> None:
     """A staff file and contacts recorded at an event, loaded through the ingest engine (the shared
-    fixture files give referrals but neither of these)."""
+    fixture files give referrals but neither of these), and a partner with a focus area outside the
+    contract's list (kept as written, with a warning)."""
     for rows, kind in ((STAFF, "staff"), (EVENT_CONTACTS, "engagements")):
         report = load(path, rows, kind=kind)
         assert report.ok, problems(report)
+    report = load(path, (("partner_id", "name", "focus_areas"), ("NHR", "New Harbor Relief", "youth;harm reduction")))
+    assert report.ok and report.warnings, problems(report)
 
 
 @pytest.fixture(scope="module")

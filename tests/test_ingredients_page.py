@@ -83,6 +83,10 @@ def test_the_six_ingredients_are_sections_in_the_coalitions_order_each_with_its_
     charts = at.get("plotly_chart")
     behind = [e for e in at.expander if e.label == "The numbers behind this chart"]
     assert len(charts) >= 18 and len(behind) == len(charts)
+    captions = " ".join(c.value for c in at.caption).replace("\u2060", "")  # markup.text keeps ':' from an emoji code
+    assert (
+        "Not in the contract's list of focus areas, shown as the partners file wrote them: harm reduction." in captions
+    )
 
 
 def test_the_charts_numbers_equal_sql_counts(full_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from impact import db, i18n, shares
 from impact.i18n import _
@@ -38,10 +38,21 @@ def _people(page: Page, label: str) -> list[str]:
     return [v.strip() for v in metrics.locator("[data-testid='stMetricValue']").all_inner_texts()]
 
 
-def _choose(page: Page, selectbox: str, option: str) -> None:
+def _choose(page: Page, selectbox: str, option: str, in_form: bool = False) -> None:
+    """Choose an option by typing it (a menu opened by a click can close again when the page above it
+    grows, as the list's table does once drawn), then wait for the run the choice starts (a choice in a
+    form starts none: it shows in the box)."""
     label = page.locator("[data-testid='stWidgetLabel']").get_by_text(selectbox, exact=True)
-    page.locator("[data-testid='stSelectbox']").filter(has=label).locator("input").click()
-    page.get_by_role("option").filter(has_text=option).click()
+    box = page.locator("[data-testid='stSelectbox']").filter(has=label).locator("input")
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.press_sequentially(option)
+    choice = page.get_by_role("option").filter(has_text=option).first
+    if in_form:
+        choice.click()
+        expect(box).to_have_value(option)  # the box shows the chosen option
+    else:
+        rerun_after(page, choice.click)
 
 
 def _data_elements(page: Page) -> int:
@@ -83,7 +94,7 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
     _main_text(page, server.url + "/share_links")
     page.get_by_role("textbox", name="Label").fill("2024 grant report")
     page.get_by_role("textbox", name="Recipient").fill("Harbor Fund")
-    _choose(page, "Language of the page", "Español")
+    _choose(page, "Language of the page", "Español", in_form=True)
     page.locator("[data-testid='stMultiSelect']").first.click()
     page.keyboard.type("Harbor")
     page.keyboard.press("Enter")

@@ -41,7 +41,6 @@ from impact import i18n
 from impact.i18n import _
 
 PAPERS = ("A4", "Letter")  # fpdf2's names for the two paper sizes
-PAPER_SIZES_PT = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}  # width, height in PostScript points
 
 # Noto Sans CJK's collection holds one face per region; each draws its own region's glyph forms.
 _FONT_FACES = {"en": "TC", "zh_Hant": "TC", "zh_Hans": "SC", "es": "TC"}
@@ -192,7 +191,7 @@ def font_file(face: FontFace, characters: Iterable[str]) -> Path:
     return path
 
 
-def prepare_fonts(pages: Sequence[Any], papers: Sequence[str] = PAPERS) -> None:
+def prepare_fonts(pages: Sequence[Any]) -> None:
     """Cut each face the `pages` use down to all their characters at once (one cut per face, not per brief)."""
     needed: dict[FontFace, set[str]] = {}
     for page in pages:

@@ -69,7 +69,10 @@ def kpi_cards(
     """One card per KPI: the period's value, its change against the period it is compared with
     (none for all time), and a small line of its values in the period's complete months, with
     that line's scale in words. Counts of categories (languages, neighborhoods, partners) get no
-    line: 6, 7, 6 languages would draw a zigzag. The help text is the KPI's definition."""
+    line: 6, 7, 6 languages would draw a zigzag. The help text is the KPI's definition.
+
+    The small line is text (sparkline): st.metric's own line is a Vega-Lite chart, whose library
+    the browser loaded for these cards alone and drew after everything else on the page."""
     whole = _complete_months(trend, scope)
     for first in range(0, len(kpis), per_row):
         row = kpis[first : first + per_row]
@@ -93,10 +96,9 @@ def kpi_cards(
                     delta_color="off" if change == 0 else "normal",
                     help=help_text,
                     border=True,
-                    chart_data=line,
-                    chart_type="line",
                 )
                 if line is not None:
+                    st.caption(sparkline(line))
                     st.caption(sparkline_scale(whole["month"], line))
                 target = (progress or {}).get(kpi.key)
                 if target is not None:  # "62% of the City grant 2026 target of 5,000"
@@ -135,6 +137,18 @@ def _complete_months(trend: pd.DataFrame, scope: metrics.Scope) -> pd.DataFrame:
         return trend
     partial = {p.month for p in periods.partial_months(scope.start, scope.end)}
     return trend[[day not in partial for day in pd.to_datetime(trend["month"]).dt.date]]
+
+
+SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[int]) -> str:
+    """Monthly values as a line of blocks, from the lowest (▁) to the highest (█); all alike: ▄."""
+    low, high = min(values), max(values)
+    if high == low:
+        return SPARK_LEVELS[3] * len(values)
+    top = len(SPARK_LEVELS) - 1
+    return "".join(SPARK_LEVELS[round((value - low) / (high - low) * top)] for value in values)
 
 
 def sparkline_scale(months: pd.Series, values: Sequence[int]) -> str:
@@ -180,7 +194,7 @@ def _rendered(
     language reuses them (the objects are shared between sessions and never changed)."""
     shown = display_frame(_frame, _columns)
     # names from the data go into charts raw; markup.figure makes every one of them plain text
-    figure = markup.figure(_figure()) if _figure else None
+    figure = charts.without_unused_styles(markup.figure(_figure())) if _figure else None
     return Rendered(figure=figure, table=shown, csv=export.safe_csv(shown))
 
 

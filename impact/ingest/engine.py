@@ -125,21 +125,28 @@ class _Run:
     # -- per-column checks ------------------------------------------------------------
     def clean(self, kind: str, matches: list[ColumnMatch], line_column: int | None = None) -> None:
         """`cleaned`: one text column per contract column, with empty markers as null."""
+        # of a trimmed value: each value is trimmed once, and only the short ones are lowercased
         self.sql(
-            "create or replace temp macro nullish(v) as case when lower(trim(v)) in "
-            "('', 'na', 'n/a', 'null', '-') then null else trim(v) end"
+            "create or replace temp macro nullish(v) as case when length(v) <= 4 and lower(v) in "
+            "('', 'na', 'n/a', 'null', '-') then null else v end"
         )
         by_column = {m.column: m.position for m in matches if m.column}
         if line_column is not None:  # a workbook's rows carry their row number
-            select = [f"c{line_column}::integer as line"]
+            trimmed = [f"c{line_column}::integer as line"]
         else:  # rowids of a table made inside a transaction start at an offset, in file order
-            select = ["(rowid - (select min(rowid) from staging) + 2)::integer as line"]
+            trimmed = ["(rowid - (select min(rowid) from staging) + 2)::integer as line"]
+        select = ["line"]
         for col in contract.COLUMNS[kind]:
             pos = by_column.get(col.name)
-            select.append(f"nullish(c{pos}) as {col.name}" if pos is not None else f"null::varchar as {col.name}")
+            if pos is not None:
+                trimmed.append(f"trim(c{pos}) as t{pos}")
+            select.append(f"nullish(t{pos}) as {col.name}" if pos is not None else f"null::varchar as {col.name}")
         # rows with no value at all (spreadsheets export them as ",,,,") are not data
         blank = "coalesce(" + ", ".join(f"nullif(trim(c{m.position}), '')" for m in matches) + ") is null"
-        self.sql(f"create or replace temp table cleaned as select {', '.join(select)} from staging where not {blank}")
+        self.sql(
+            f"create or replace temp table cleaned as select {', '.join(select)} "
+            f"from (select {', '.join(trimmed)} from staging where not {blank})"
+        )
 
     def type_columns(self, kind: str, present: set[str]) -> None:
         """`typed`: the rows as they will be stored; problems and warnings per value."""

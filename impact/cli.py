@@ -368,7 +368,8 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     print(
-        f"Static site written: {site.folder} ({len(site.pages)} languages, {len(site.briefs)} PDF briefs). "
+        f"Static site written: {site.folder} ({len(site.languages)} languages, {len(site.pages)} pages, "
+        f"{len(site.briefs)} PDF briefs). "
         "Serve the folder with any web server."
     )
     return EXIT_OK

@@ -3,11 +3,12 @@
 For the day a news story sends thousands of readers to the coalition: plain files that any web
 server or CDN serves with no Python behind them.
 
-    DIR/index.html                      English
+    DIR/index.html                      English, the latest year (as /impact opens)
     DIR/zh-Hant/index.html              繁體中文 (and zh-Hans/, es/)
-    DIR/<lang>/impact-brief-a4.pdf      the PDF brief, A4 and US Letter
-    DIR/<lang>/impact-brief-letter.pdf
-    DIR/<lang>/charts/<chart>.png       each chart as an image
+    DIR/2024/index.html, DIR/es/2024/   every other year a reader of /impact can choose
+    <page's folder>/impact-brief-a4.pdf the PDF brief of that page, A4 and US Letter
+    <page's folder>/impact-brief-letter.pdf
+    <page's folder>/charts/<chart>.png  each chart as an image
     DIR/assets/plotly.min.js            plotly.js from the installed plotly package (no CDN)
     DIR/assets/site.css, site.js        the page's style and the script that draws the charts
 
@@ -29,6 +30,7 @@ import html
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,6 +59,10 @@ header { padding-top: 0.75rem; }
 nav.languages { display: flex; flex-wrap: wrap; gap: 0.25rem 0.9rem; font-size: 0.95rem; }
 nav.languages a { color: #1f5fa8; }
 nav.languages [aria-current] { font-weight: 700; color: var(--ink); text-decoration: none; }
+nav.years { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.8rem 0 0; }
+nav.years a { padding: 0.3rem 0.65rem; border: 1px solid var(--line); border-radius: 1rem; color: #1f5fa8;
+  text-decoration: none; font-size: 0.95rem; }
+nav.years [aria-current] { background: var(--ink); border-color: var(--ink); color: #fff; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0.9rem 0 0.2rem; }
 h2 { font-size: 1.2rem; margin: 1.6rem 0 0.6rem; }
 .as-of, .muted { color: var(--muted); font-size: 0.95rem; margin: 0.2rem 0; }
@@ -124,7 +130,8 @@ class Site:
     """What `publish` wrote."""
 
     folder: Path
-    pages: tuple[Path, ...]  # index.html of each language
+    languages: tuple[str, ...]
+    pages: tuple[Path, ...]  # index.html of each language and year
     briefs: tuple[Path, ...]
 
 
@@ -133,9 +140,21 @@ def language_folder(language: str) -> str:
     return "" if language == i18n.DEFAULT_LANGUAGE else i18n.URL_CODES[language]
 
 
-def _prefix(language: str) -> str:
-    """The way from a language's page up to the site's top folder."""
-    return "" if language == i18n.DEFAULT_LANGUAGE else "../"
+def page_folder(language: str, year: int | None = None) -> str:
+    """A page's folder in the site, from its top: '' (English, the latest year), 'zh-Hant/', '2024/',
+    'es/2024/'. `year` None: the latest year, which /impact opens with."""
+    parts = [part for part in (language_folder(language), "" if year is None else str(year)) if part]
+    return "".join(f"{part}/" for part in parts)
+
+
+def _folder_of(page: Any) -> str:
+    latest = page.years[0].year if page.years else page.year  # years: newest first
+    return page_folder(page.language, None if page.year == latest else page.year)
+
+
+def _prefix(folder: str) -> str:
+    """The way from a page's folder up to the site's top folder."""
+    return "../" * folder.count("/")
 
 
 def _e(value: object) -> str:
@@ -147,19 +166,35 @@ def _json_in_html(value: str) -> str:
     return value.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _switcher(language: str) -> str:
-    up = _prefix(language)
+def _switcher(page: Any) -> str:
+    """Plain links to the same year's page in the other languages."""
+    up = _prefix(_folder_of(page))
+    year = None if page.years and page.year == page.years[0].year else page.year
     links = []
     for other in SITE_LANGUAGES:
         name = _e(i18n.LANGUAGES[other])
         code = _e(i18n.URL_CODES[other])
-        if other == language:
+        if other == page.language:
             links.append(f'<a aria-current="page" lang="{code}">{name}</a>')
         else:
-            folder = language_folder(other)
-            href = f"{up}{folder}/index.html" if folder else f"{up}index.html"
+            href = f"{up}{page_folder(other, year)}index.html"
             links.append(f'<a href="{_e(href)}" lang="{code}" hreflang="{code}">{name}</a>')
     return f'<nav class="languages" aria-label="{_e(_("Language"))}">{"".join(links)}</nav>'
+
+
+def _years(page: Any) -> str:
+    """Plain links to the page of every year a reader of /impact can choose (none for a one-year page)."""
+    if len(page.years) < 2:
+        return ""
+    up = _prefix(_folder_of(page))
+    links = []
+    for option in page.years:
+        if option.year == page.year:
+            links.append(f'<a aria-current="page">{_e(option.label)}</a>')
+        else:
+            year = None if option.year == page.years[0].year else option.year
+            links.append(f'<a href="{_e(up + page_folder(page.language, year))}index.html">{_e(option.label)}</a>')
+    return f'<nav class="years" aria-label="{_e(_("Year"))}">{"".join(links)}</nav>'
 
 
 def _table(frame: Any) -> str:
@@ -202,10 +237,10 @@ def _chart_html(chart: Any) -> str:
     return f'<section class="chart" id="{_e(chart.key)}">{"".join(parts)}</section>'
 
 
-def page_html(page: Any, language: str) -> str:
-    """One language's page of the site: `page` is an impact.public_view.PublicPage in `language`."""
-    up = _prefix(language)
-    code = _e(i18n.URL_CODES[language])
+def page_html(page: Any) -> str:
+    """A page of the site: `page` is an impact.public_view.PublicPage (one language, one year)."""
+    up = _prefix(_folder_of(page))
+    code = _e(i18n.URL_CODES[page.language])
     figures = "".join(
         f'<div class="figure"><dt>{_e(item.label)}</dt><dd>{_e(item.value)}</dd></div>' for item in page.headlines
     )
@@ -236,10 +271,11 @@ def page_html(page: Any, language: str) -> str:
 <script src="{up}assets/site.js" defer></script>
 </head>
 <body>
-<header>{_switcher(language)}</header>
+<header>{_switcher(page)}</header>
 <main>
 <h1>{_e(page.title)}</h1>
 {_paragraph(page.scope_text, "scope")}{_paragraph(page.demo_note, "demo")}<p class="as-of">{_e(page.as_of)}</p>
+{_years(page)}
 <h2>{_e(page.year_heading)}</h2>
 <dl class="figures">{figures}</dl>
 {figure_notes}{_paragraph(page.all_years)}
@@ -407,7 +443,8 @@ def public_page(
 
 
 def publish(out: Path, database: Path | str | None = None, today: date | None = None) -> Site:
-    """Write the open public page, in every language, as a static site at `out`."""
+    """Write the open public page, in every language and for every year a reader can choose, as a
+    static site at `out`."""
     out = Path(os.path.abspath(out))  # "." and "site/" have a name and a parent to build beside
     _check_target(out)  # before the database is read or a browser started
     scope = public.open_scope(database, today)
@@ -416,20 +453,25 @@ def publish(out: Path, database: Path | str | None = None, today: date | None = 
             "There is nothing to publish yet: the public page shows figures once the data has a complete month."
         )
     report = public.stored_report(scope, database)
-    return write_site(out, {language: public_view.build_page(report, language) for language in SITE_LANGUAGES})
+    pages = []
+    for language in SITE_LANGUAGES:
+        latest = public_view.build_page(report, language)  # as /impact opens
+        pages.append(latest)
+        pages += [public_view.build_page(report, language, option.year) for option in latest.years[1:]]
+    return write_site(out, pages)
 
 
-def write_site(out: Path, pages: dict[str, Any]) -> Site:
-    """Write the site of `pages` (language -> PublicPage in that language) at `out`, all or nothing."""
+def write_site(out: Path, pages: Sequence[Any]) -> Site:
+    """Write the site of `pages` (PublicPages: each language's latest year, and other years) at `out`,
+    all or nothing."""
     import plotly
 
     out = Path(os.path.abspath(out))
     _check_target(out)
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    languages = [language for language in SITE_LANGUAGES if language in pages]
-    drawn = [chart for language in languages for chart in pages[language].charts if chart.figure is not None]
-    images = iter(brief.chart_images([chart.figure for chart in drawn]))  # one browser for every language
-    brief.prepare_fonts([pages[language] for language in languages])  # one font cut per face for every brief
+    drawn = [chart for page in pages for chart in page.charts if chart.figure is not None]
+    images = iter(brief.chart_images([chart.figure for chart in drawn]))  # one browser for every page
+    brief.prepare_fonts(pages)  # one font cut per face for every brief
     try:
         built = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     except OSError as exc:
@@ -441,19 +483,18 @@ def write_site(out: Path, pages: dict[str, Any]) -> Site:
         shutil.copyfile(plotly_js, built / "assets" / "plotly.min.js")
         _write(built / "assets" / "site.css", _CSS)
         _write(built / "assets" / "site.js", _JS)
-        for language in languages:
-            page = pages[language]
-            folder = built / language_folder(language)
+        for page in pages:
+            folder = _folder_of(page)
             pngs = {chart.key: next(images) for chart in page.charts if chart.figure is not None}
             by_key = {chart.key: chart for chart in page.charts}
             for key, png in pngs.items():
-                _write(folder / "charts" / f"{by_key[key].filename}.png", png)
-            with i18n.using(language):
-                _write(folder / "index.html", page_html(page, language))
+                _write(built / folder / "charts" / f"{by_key[key].filename}.png", png)
+            with i18n.using(page.language):
+                _write(built / folder / "index.html", page_html(page))
             for paper, name in BRIEF_FILES.items():
-                _write(folder / name, brief.pdf(page, paper=paper, images=pngs))
-                briefs.append(out / language_folder(language) / name)
-            written.append(out / language_folder(language) / "index.html")
+                _write(built / folder / name, brief.pdf(page, paper=paper, images=pngs))
+                briefs.append(out / folder / name)
+            written.append(out / folder / "index.html")
         _make_public(built)
         _swap_in(built, out)
     except OSError as exc:  # a full disk, a folder taken away meanwhile: a sentence, not a traceback
@@ -462,4 +503,5 @@ def write_site(out: Path, pages: dict[str, Any]) -> Site:
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
-    return Site(out, tuple(written), tuple(briefs))
+    languages = tuple(dict.fromkeys(page.language for page in pages))
+    return Site(out, languages, tuple(written), tuple(briefs))

@@ -154,14 +154,40 @@ def test_each_page_shows_the_live_pages_headline_figures(site: tuple[Path, Path]
             assert parsed.figures[0] == i18n.format_number(people)
 
 
+def test_every_year_a_reader_can_choose_has_its_page_in_every_language(site: tuple[Path, Path]) -> None:
+    """As /impact's year choice: the latest year at the language's top, each other year in its own
+    folder with that year's figures and briefs; plain links lead between the years and languages."""
+    out, database = site
+    report = public.stored_report(public.open_scope(database), database)
+    for language, folder in FOLDERS.items():
+        latest = expected_page(database, language)
+        assert [option.year for option in latest.years] == [2024, 2023]
+        older = public_view.build_page(report, language, 2023)
+        parsed = read_page(out / folder / "2023" / "index.html")
+        assert parsed.figures == [h.value for h in older.headlines]
+        assert parsed.figures != [h.value for h in latest.headlines]
+        assert (out / folder / "2023" / publish.BRIEF_FILES["A4"]).read_bytes().startswith(b"%PDF-")
+    for path in out.rglob("index.html"):  # every link and script of every page is a file of the site
+        content = path.read_text(encoding="utf-8")
+        targets = re.findall(r'(?:href|src)="([^"]+)"', content)
+        assert [t for t in targets if t.endswith("2023/index.html")] or "2023" in str(path.parent)
+        for target in (t for t in targets if t != "data:,"):
+            resolved = (path.parent / target).resolve()
+            assert resolved.is_file() and resolved.is_relative_to(out.resolve()), (path, target)
+    spanish_2023 = (out / "es" / "2023" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../zh-Hant/2023/index.html"' in spanish_2023  # the same year in another language
+
+
 def test_no_count_from_1_to_10_and_no_free_text_or_key_reaches_the_site(site: tuple[Path, Path]) -> None:
     """Every chart's counts, every table cell and every headline count is 0 or above 10 (or '<11', '—');
     no survey comment, event title, private milestone, participant id or key is in any file of DIR."""
     out, database = site
     threshold = public.threshold()
     people = expected_page(database, "en").headlines[0].number
-    for folder in FOLDERS.values():
-        parsed = read_page(out / folder / "index.html")
+    pages = sorted(out.rglob("index.html"))
+    assert len(pages) == 2 * len(FOLDERS)  # every language, its two years
+    for path in pages:
+        parsed = read_page(path)
         assert parsed.charts, "no chart on the page"
         seen = []
         for figure in parsed.charts:
@@ -171,7 +197,7 @@ def test_no_count_from_1_to_10_and_no_free_text_or_key_reaches_the_site(site: tu
                 seen += counts
                 shown = [t for t in trace.get("text") or [] if isinstance(t, str)]
                 assert not [t for t in shown if t.strip().isdigit() and 1 <= int(t) <= threshold]
-        assert people in seen, "the year's people were not read from the trend chart"
+        assert people in seen, f"the years' people were not read from the trend chart of {path}"
         cells = [c for c in parsed.cells if c.replace(",", "").isdigit()]
         assert cells, "no number in the pages' tables"
         assert not [c for c in cells if 1 <= int(c.replace(",", "")) <= threshold]
@@ -208,7 +234,7 @@ def test_a_page_escapes_every_text_and_no_figure_can_end_its_script(site: tuple[
         charts=(dataclasses.replace(chart, table=table, figure=figure, caption=hostile), *page.charts[1:]),
     )
     with i18n.using("en"):
-        written = publish.page_html(changed, "en")
+        written = publish.page_html(changed)
     assert "<img" not in written and "<script>alert" not in written
     assert written.count("&lt;img src=x onerror=alert(1)&gt; &amp; &lt;/script&gt;") >= 4
     parsed = _Text()
@@ -237,7 +263,7 @@ def test_publishing_again_replaces_the_site_and_a_folder_of_other_files_is_refus
     assert list(tmp_path.iterdir()) == [foreign]
 
     (out / "stale.html").write_text("from an earlier site")
-    publish.write_site(out, {"en": expected_page(database, "en")})  # as `publish` does, in one language only
+    publish.write_site(out, [expected_page(database, "en")])  # as `publish` does, one page only
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
     assert not (out / "zh-Hant").exists()  # the earlier site is gone whole
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".site.")]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from impact import cli, db, i18n, shares
+from impact import cli, db, i18n, public, public_view, shares
 from tests.browser.conftest import Server, _free_port, launch, wait_for_app, wait_for_chart_text
 from tests.test_publish import FOLDERS, expected_page, published_database
 
@@ -113,14 +113,23 @@ def test_each_language_shows_the_live_pages_figures_and_draws_its_charts_offline
 def test_the_language_links_and_the_briefs_are_plain_files_of_the_site(
     phone: tuple[Page, list[str], list[str]], site: tuple[str, Path]
 ) -> None:
-    """The switcher's links open the other languages' pages; the briefs and chart images are served."""
+    """The switcher's links open the other languages' pages, the year links the other years' (the same
+    language); the briefs and chart images are served."""
     page, refused, _errors = phone
     url, database = site
     page.goto(url + "index.html")
     page.get_by_role("link", name=i18n.LANGUAGES["zh_Hant"]).click()
     page.wait_for_url(url + "zh-Hant/index.html")
     assert page.locator("h1").text_content() == expected_page(database, "zh_Hant").title
+    page.locator("nav.years").get_by_role("link", name="2023").click()
+    page.wait_for_url(url + "zh-Hant/2023/index.html")
+    report = public.stored_report(public.open_scope(database), database)
+    older = public_view.build_page(report, "zh_Hant", 2023)
+    assert page.locator(".figures dd").all_text_contents() == [h.value for h in older.headlines]
+    page.locator("#chart-languages .main-svg").first.wait_for()
     page.get_by_role("link", name=i18n.LANGUAGES["es"]).click()
+    page.wait_for_url(url + "es/2023/index.html")
+    page.locator("nav.years").get_by_role("link", name="2024").click()
     page.wait_for_url(url + "es/index.html")
     for link in page.locator(".downloads a, .chart .png a").all():
         answer = page.request.get(url + "es/" + link.get_attribute("href"))

@@ -54,6 +54,10 @@ body {
   font-family: "Noto Sans", "Noto Sans CJK TC", "Noto Sans CJK SC", "PingFang TC", "PingFang SC",
     "Microsoft JhengHei", "Microsoft YaHei", system-ui, sans-serif;
 }
+html:lang(zh-Hans) body {
+  font-family: "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK TC", system-ui,
+    sans-serif;
+}
 main, header, footer { max-width: 60rem; margin: 0 auto; padding: 0 1rem; }
 header { padding-top: 0.75rem; }
 nav.languages { display: flex; flex-wrap: wrap; gap: 0.25rem 0.9rem; font-size: 0.95rem; }
@@ -374,7 +378,7 @@ def _swap_in(built: Path, out: Path) -> None:
 
 
 class NothingToPublish(RuntimeError):
-    """There is no public page to publish: no complete year of data yet, or no such share link."""
+    """There is no public page to publish: no complete month of data yet, or no such share link."""
 
 
 def _runner(database: Path | str | None) -> Any:

@@ -64,6 +64,18 @@ class BriefError(RuntimeError):
 # -- chart images -------------------------------------------------------------------------------
 
 
+def available() -> bool:
+    """Whether this machine can make a brief (a Chromium to draw the charts, Noto Sans CJK to write
+    them): a page offers "Download PDF" only then."""
+    try:
+        chromium_path()
+        for language in i18n.LANGUAGES:
+            cjk_font(language), cjk_font(language, bold=True)
+    except BriefError:
+        return False
+    return True
+
+
 def chromium_path() -> str:
     """The browser that draws chart images: $BROWSER_PATH (kaleido's own setting), else Debian's chromium."""
     found = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")

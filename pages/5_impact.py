@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from impact import config, i18n, markup, public, public_view, roles, shares
+from impact import brief, config, i18n, markup, public, public_view, roles, shares
 from impact.i18n import _
 from impact.web import language, public_page, security, ui
 
@@ -137,22 +137,21 @@ def _brief(
     _page: public_view.PublicPage, key: str, version: str, language: str, year: int, recipient: str | None
 ) -> bytes:
     """The PDF brief of the page being read (impact.brief, US Letter): once per report, language and year."""
-    from impact import brief  # fpdf2 and kaleido: only when a reader asks for a brief
-
     return brief.pdf(_page, paper="Letter", prepared_for=recipient)
 
 
-st.download_button(  # the page being read: a share link's scope and language, the chosen year
-    _("Download PDF"),
-    ui.download_data(  # made on click
-        lambda: _brief(page, scope.key(limit), version, page.language, page.year, link.recipient if link else None)
-    ),
-    file_name=f"{page.filename}.pdf",
-    mime="application/pdf",
-    icon=":material/picture_as_pdf:",
-    key="impact_brief_download",
-    on_click="ignore",
-)
+if brief.available():  # a Chromium draws the charts, Noto Sans CJK writes the text (make system-deps)
+    st.download_button(  # the page being read: a share link's scope and language, the chosen year
+        _("Download PDF"),
+        ui.download_data(  # made on click
+            lambda: _brief(page, scope.key(limit), version, page.language, page.year, link.recipient if link else None)
+        ),
+        file_name=f"{page.filename}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="impact_brief_download",
+        on_click="ignore",
+    )
 public_page.draw_body(page)
 if link is not None:
     st.caption(_("This page shows the scope of a share link; it cannot be changed from here."))

@@ -184,6 +184,27 @@ def test_without_chromium_the_command_says_what_to_install(
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("browser", ["debian", "missing"])
+def test_the_page_offers_the_pdf_only_where_a_brief_can_be_made(
+    fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: str
+) -> None:
+    """/impact shows 'Download PDF' (made on click, a deferred download) where Chromium and the CJK font
+    are installed, and no button that would fail where they are not."""
+    from streamlit.testing.v1 import AppTest
+
+    from impact import config
+
+    if browser == "missing":
+        monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    assert brief.available() is (browser == "debian")
+    at = AppTest.from_file(str(config.PROJECT_ROOT / "app.py"), default_timeout=90)
+    at.switch_page("pages/5_impact.py").run()
+    assert not at.exception
+    buttons = [b for b in at.get("download_button") if b.proto.label == "Download PDF"]
+    assert len(buttons) == (1 if browser == "debian" else 0)
+    assert all(b.proto.deferred_file_id for b in buttons)
+
+
 def test_chart_images_are_drawn_without_any_outside_address() -> None:
     """The page kaleido draws charts in loads plotly.js from the installed plotly package and no MathJax
     (kaleido's default would fetch MathJax from a CDN)."""

@@ -520,7 +520,8 @@ def data_extent(database: Path | str | None = None, version: str | None = None) 
     run = _runner(database)
     version = data_version(run) if version is None else version
     found = db.run_sql(
-        "select first_day, last_day from public_reports where data_version = $version limit 1",
+        # a report stored before the extent was recorded has none: then the query
+        "select first_day, last_day from public_reports where data_version = $version and last_day is not null limit 1",
         {"version": version},
         database,
     )

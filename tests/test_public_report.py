@@ -156,6 +156,18 @@ def test_a_visit_queries_no_figure_and_scans_no_contact(fixture_db: Path) -> Non
     assert public.data_extent(fixture_db) == {"first_day": first, "last_day": last}
 
 
+def test_a_report_stored_before_the_extent_was_recorded_does_not_hide_the_data(fixture_db: Path) -> None:
+    """A stored row without first and last day (made before they were recorded): the extent is queried."""
+    public.refresh_reports(fixture_db)
+    sql(fixture_db, "update public_reports set first_day = null, last_day = null")
+    assert (
+        public.data_extent(fixture_db)["last_day"] == sql(fixture_db, "select max(engaged_on) from engagements")[0][0]
+    )
+    at = _app()
+    at.run()
+    assert not at.exception and at.metric
+
+
 # --- current: the year so far ------------------------------------------------------------------
 
 

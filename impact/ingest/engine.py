@@ -792,10 +792,12 @@ def _is_list(value: object) -> bool:
 def header_kind(source: bytes | Path, sheet: str | None = None) -> str | None:
     """The kind a file's header (a workbook's: that of the sheet it is read as) says it is (used
     to order several files)."""
-    data = _read_source(source)
+    if isinstance(source, Path) and not source.is_file():
+        raise IngestUsageError(f"{source}: no such file")
+    data = next(textfile.chunks(source), b"")  # the start of the file: a text file's header is in it
     if workbook.is_workbook(data, source.name if isinstance(source, Path) else ""):
         try:
-            return workbook.chosen_sheet(data, sheet).kind
+            return workbook.chosen_sheet(_read_source(source), sheet).kind
         except workbook.WorkbookProblem:
             return None
     data = data[:65536]

@@ -313,8 +313,9 @@ def test_a_share_links_collaboration_names_only_pairs_of_its_own_partners(fixtur
 
 
 def test_a_one_year_share_link_shows_its_year_once_and_no_other_partner(fixture_db: Path) -> None:
-    """HYC and CLA in 2024: one set of headline figures, no year to choose, no all-years sentence, and
-    no partner outside the link named anywhere on the page."""
+    """HYC and CLA in 2024: one set of headline figures, no year to choose, no all-years sentence, the
+    year's public milestone, and no partner outside the link named anywhere on the page."""
+    load_outcomes(fixture_db)
     _link, token = shares.create(
         "2024", ["HYC", "CLA"], date(2024, 1, 1), date(2024, 12, 31), date.today(), "d", fixture_db
     )
@@ -325,6 +326,7 @@ def test_a_one_year_share_link_shows_its_year_once_and_no_other_partner(fixture_
     assert not [s for s in at.selectbox if s.key == "impact_year"]
     assert not any("All years" in m.value for m in at.markdown)
     text = sent(at)
+    assert "language access funded" in text  # its public milestone (M1), though there is no trend to mark it on
     others = [name for (name,) in sql(fixture_db, "select name from partners where partner_id not in ('HYC', 'CLA')")]
     assert others and not [n for n in others if n in text]
 

@@ -111,6 +111,8 @@ def draw_body(page: public_view.PublicPage) -> None:
         _chart(chart)
         if chart.key == "trend":
             _milestones(page)
+    if not any(chart.key == "trend" for chart in page.charts):  # a one-year page: no trend to mark them on
+        _milestones(page)
     st.subheader(_("Definitions and method"), anchor=False)
     st.markdown("\n".join(f"- **{markup.text(d.term)}**: {markup.text(d.text)}" for d in page.definitions))
     st.markdown("\n\n".join(markup.text(n) for n in (*page.notes, page.suppression_note)))

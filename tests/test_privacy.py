@@ -210,3 +210,38 @@ def test_every_small_cell_can_still_be_one_and_ten_by_brute_force(values: dict) 
     for key in hidden:
         if 1 <= values[key] <= T:
             assert {1, T} <= possible[key], (key, values, status)
+
+
+def test_a_small_year_so_far_inside_the_all_years_totals_cannot_be_worked_out() -> None:
+    """The year so far is one more year of the all-years sums (the public page's relations): three
+    complete years and a January with 4 people, 7 contacts and 2 meetings. Neither its own numbers nor
+    a breakdown of a complete year can be recovered from the totals by differencing."""
+    years = {"2023": (140, 320, 3), "2024": (150, 350, 12), "2025": (160, 400, 15), "2026": (4, 7, 2)}
+    values: dict = {}
+    relations: list[Relation] = []
+    bounds: list[AtMost] = []
+    for year, (people, contacts, meetings) in years.items():
+        values[("people", year)], values[("contacts", year)], values[("meetings", year)] = people, contacts, meetings
+        bounds.append(AtMost(("people", year), ("contacts", year)))
+    values[("people", "all")] = 400  # a union: people seen in several years count once
+    for measure in ("contacts", "meetings"):
+        values[(measure, "all")] = sum(values[(measure, y)] for y in years)
+        relations.append(Relation((measure, "all"), tuple((measure, y) for y in years)))
+    relations.append(Relation(("people", "all"), tuple(("people", y) for y in years), additive=False))
+    languages = {"Cantonese": 110, "Mandarin": 45, "Tagalog": 5}  # 2025's people by main language
+    for name, people in languages.items():
+        values[("language", name)] = people
+    relations.append(Relation(("people", "2025"), tuple(("language", n) for n in languages), breakdown=True))
+    cost = {key: 1000.0 for key in values if key[1] == "all"}
+    protection = privacy.protect(values, relations, bounds, cost=cost)
+    small = [k for k, v in values.items() if 1 <= v <= T]
+    assert set(small) == {
+        ("people", "2026"),
+        ("contacts", "2026"),
+        ("meetings", "2026"),
+        ("meetings", "2023"),
+        ("language", "Tagalog"),
+    }
+    assert not [k for k in _determined_by_equalities(values, protection.status, relations) if k in small]
+    assert all(protection.ranges[k] == (1, T) for k in small), {k: protection.ranges[k] for k in small}
+    assert protection.status[("contacts", "all")] is Status.SHOWN  # a headline total stays when it can

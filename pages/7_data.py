@@ -142,8 +142,12 @@ with quality_tab:
         )
     )
     table(upload.received_by_month(quality))
-    with st.expander(_("Every partner and month in detail"), icon=":material/table:"):
-        table(upload.partner_month_frame(quality), hide_index=True)
+    details = st.expander(
+        _("Every partner and month in detail"), icon=":material/table:", key="data.details", on_change="rerun"
+    )
+    if details.open:  # drawn once opened: a closed expander's table is still sent and drawn
+        with details:
+            table(upload.partner_month_frame(quality), hide_index=True)
 
     st.subheader(title["gaps"], anchor=False)
     st.caption(definitions["gaps"])

@@ -187,6 +187,18 @@ def test_the_quality_figures_on_the_page_match_the_hand_counts(flawed_db: Path, 
     assert all(len(h.help or "") > 40 for h in at.metric), "each figure explains how it is defined"
 
 
+def test_every_partner_and_month_in_detail_is_drawn_once_opened(flawed_db: Path, monkeypatch) -> None:
+    """The detail table is drawn when its expander is opened, with the contacts of each partner and month."""
+    as_user(monkeypatch, "director")
+    at = open_page()
+    assert not [df for df in at.dataframe if "Events co-hosted" in df.value.columns]
+    at.session_state["data.details"] = True
+    at.run()
+    detail = table_with(at, "Events co-hosted")
+    assert detail["Contacts"].sum() == 6 + 12 + 3
+    assert detail["Possible duplicate contacts"].sum() == 2
+
+
 def test_upload_history_shows_who_loaded_what_with_its_sha256(fixture_db: Path, monkeypatch) -> None:
     """Each batch: file name, kind, rows, who, status, and the SHA-256 of the file's bytes."""
     as_user(monkeypatch, "analyst")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 from pathlib import Path
 
@@ -9,6 +11,30 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = PROJECT_ROOT / "queries"
 DEFAULT_DB = PROJECT_ROOT / "data" / "coalition.duckdb"
 DEFAULT_MAX_UPLOAD_MB = 200
+log = logging.getLogger(__name__)
+
+
+def number_setting(
+    name: str, default: float, *, minimum: float, maximum: float | None = None, whole: bool = True
+) -> float:
+    """A number from $name: `default` when it is unset or empty, and also when it is not a number
+    in minimum..maximum (a whole one if `whole`), which is logged on the server. A mistyped
+    setting never stops a page or a command, and never turns a protection off: every default is
+    the safe value."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    in_range = minimum <= value and (maximum is None or value <= maximum)  # False for nan
+    if not in_range or not math.isfinite(value) or (whole and not value.is_integer()):
+        wanted = "a whole number" if whole else "a number"
+        bounds = f"from {minimum:g} to {maximum:g}" if maximum is not None else f"of at least {minimum:g}"
+        log.warning("%s must be %s %s, not %r; using %g.", name, wanted, bounds, text, default)
+        return default
+    return int(value) if whole else value
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -66,7 +92,8 @@ def key_path(db: Path) -> Path:
 
 
 def max_upload_bytes() -> int:
-    return int(float(os.environ.get("IMPACT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024)
+    megabytes = number_setting("IMPACT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB, minimum=0.001, whole=False)
+    return int(megabytes * 1024 * 1024)
 
 
 DEFAULT_DUCKDB_MEMORY_MB = 400
@@ -76,4 +103,4 @@ def duckdb_memory_mb() -> int:
     """How much memory DuckDB may hold (its buffers, temporary tables, hash tables and sorts) before it
     writes the rest to a temporary folder beside the database: $IMPACT_DUCKDB_MEMORY_MB. DuckDB's own
     default is 80% of the machine's memory, which a dashboard of 10,000,000 contacts would take."""
-    return max(64, int(float(os.environ.get("IMPACT_DUCKDB_MEMORY_MB", DEFAULT_DUCKDB_MEMORY_MB))))
+    return int(number_setting("IMPACT_DUCKDB_MEMORY_MB", DEFAULT_DUCKDB_MEMORY_MB, minimum=64))

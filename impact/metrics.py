@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -11,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from impact import db, labels
+from impact import config, db, labels
 from impact.i18n import N_
 
 Runner = Callable[..., pd.DataFrame]
@@ -330,14 +329,7 @@ DEFAULT_MIN_RATE_BASE = 20
 def min_rate_base() -> int:
     """The fewest people (or contacts) a share is shown for as a headline: $IMPACT_MIN_RATE_BASE,
     default 20. Below it a card shows the counts and a caution: 50% of 2 people says nothing."""
-    text = os.environ.get("IMPACT_MIN_RATE_BASE", "").strip()
-    if text.isdigit() and int(text) > 0:
-        return int(text)
-    if text:
-        log.warning(
-            "IMPACT_MIN_RATE_BASE must be a whole number above 0, not %r; using %d.", text, DEFAULT_MIN_RATE_BASE
-        )
-    return DEFAULT_MIN_RATE_BASE
+    return int(config.number_setting("IMPACT_MIN_RATE_BASE", DEFAULT_MIN_RATE_BASE, minimum=1))
 
 
 @dataclass(frozen=True)

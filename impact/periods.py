@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import calendar
 import logging
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from impact import config
 from impact.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -63,13 +63,7 @@ class Period:
 def fiscal_year_start() -> int:
     """The month a fiscal year starts: $IMPACT_FISCAL_YEAR_START (1-12), default 1 (January).
     A value that is not a month is logged on the server and January is used."""
-    text = os.environ.get("IMPACT_FISCAL_YEAR_START", "").strip()
-    if not text:
-        return DEFAULT_FISCAL_YEAR_START
-    if not text.isdigit() or not 1 <= int(text) <= 12:
-        log.warning("IMPACT_FISCAL_YEAR_START must be a month number from 1 to 12, not %r; using January.", text)
-        return DEFAULT_FISCAL_YEAR_START
-    return int(text)
+    return int(config.number_setting("IMPACT_FISCAL_YEAR_START", DEFAULT_FISCAL_YEAR_START, minimum=1, maximum=12))
 
 
 def month_start(day: date) -> date:

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -51,7 +50,7 @@ from typing import Any
 
 import pandas as pd
 
-from impact import db, goals, labels, privacy, vocab
+from impact import config, db, goals, labels, privacy, vocab
 from impact.i18n import N_
 from impact.ingest import batches
 
@@ -74,7 +73,7 @@ log = logging.getLogger(__name__)
 
 def threshold() -> int:
     """Counts from 1 to this are shown as "<N+1": $IMPACT_SUPPRESSION_THRESHOLD, default 10."""
-    return int(os.environ.get("IMPACT_SUPPRESSION_THRESHOLD", privacy.DEFAULT_THRESHOLD))
+    return int(config.number_setting("IMPACT_SUPPRESSION_THRESHOLD", privacy.DEFAULT_THRESHOLD, minimum=1))
 
 
 @dataclass(frozen=True)

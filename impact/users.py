@@ -87,12 +87,14 @@ class Throttle:
     @classmethod
     def from_env(cls) -> Throttle:
         """$IMPACT_LOGIN_FREE_FAILURES, $IMPACT_LOGIN_BASE_DELAY, $IMPACT_LOGIN_MAX_DELAY, $IMPACT_LOGIN_ANSWER_SECONDS."""
-        env = os.environ
+        setting = config.number_setting
         return cls(
-            free_failures=int(env.get("IMPACT_LOGIN_FREE_FAILURES", cls.free_failures)),
-            base_wait_seconds=float(env.get("IMPACT_LOGIN_BASE_DELAY", cls.base_wait_seconds)),
-            max_wait_seconds=min(float(env.get("IMPACT_LOGIN_MAX_DELAY", cls.max_wait_seconds)), MAX_WAIT_SECONDS),
-            answer_seconds=float(env.get("IMPACT_LOGIN_ANSWER_SECONDS", cls.answer_seconds)),
+            free_failures=int(setting("IMPACT_LOGIN_FREE_FAILURES", cls.free_failures, minimum=0)),
+            base_wait_seconds=setting("IMPACT_LOGIN_BASE_DELAY", cls.base_wait_seconds, minimum=0, whole=False),
+            max_wait_seconds=setting(
+                "IMPACT_LOGIN_MAX_DELAY", cls.max_wait_seconds, minimum=0, maximum=MAX_WAIT_SECONDS, whole=False
+            ),
+            answer_seconds=setting("IMPACT_LOGIN_ANSWER_SECONDS", cls.answer_seconds, minimum=0, whole=False),
         )
 
     def wait(self, failures: int, free: int | None = None) -> float:

@@ -231,22 +231,18 @@ def chart(
     the data stays the same. A chart by month also marks the period's milestones, and `goal` (a
     target's metric, goals.goal_lines) draws the targets that apply to the scope as goal lines.
     """
-    if by_month:
-        partial = periods.partial_months(scope.start, scope.end)
-        build = figure
+    if by_month:  # the marks and goal lines are worked out only when the figure is built, not on every view
+        build, run = figure, ui.runner("internal")
 
         def figure() -> go.Figure:
-            drawn = charts.mark_partial_months(build(), partial)
-            if goal_lines is not None and not goal_lines.empty:
-                charts.add_goal_lines(drawn, goal_lines, _("Target: {name}"))
+            drawn = charts.mark_partial_months(build(), periods.partial_months(scope.start, scope.end))
+            if goal is not None and "month" in frame:
+                months = sorted({pd.Timestamp(m).date() for m in frame["month"]})
+                goal_lines = goals.goal_lines(goal, goals.current_targets(run), scope, months)
+                if not goal_lines.empty:
+                    charts.add_goal_lines(drawn, goal_lines, _("Target: {name}"))
+            marks = goals.milestone_marks(goals.milestones(scope, run), metrics.partner_names(run))
             return charts.mark_milestones(drawn, marks)
-
-        run = ui.runner("internal")
-        marks = goals.milestone_marks(goals.milestones(scope, run), metrics.partner_names(run))
-        goal_lines = None
-        if goal is not None and "month" in frame:
-            months = sorted({pd.Timestamp(m).date() for m in frame["month"]})
-            goal_lines = goals.goal_lines(goal, goals.current_targets(run), scope, months)
 
     rendered = _render(name, scope, figure, frame, columns, variant)
     st.plotly_chart(rendered.figure, width="stretch", key=f"chart.{name}", config={"displaylogo": False})

@@ -125,6 +125,14 @@ RULES = [
         [("X1", "HYC", "", "", "2020-01-01", "", "")], 2, "languages", None, "a value is required", id="languages"
     ),
     pytest.param(
+        [("X1", "HYC", " ; ", "", "2020-01-01", "", "")],
+        2,
+        "languages",
+        ";",
+        "lists no value (only separators)",
+        id="languages-separators-only",
+    ),
+    pytest.param(
         [("", "HYC", "English", "", "2020-01-01", "", "")], 2, "staff_id", None, "a value is required", id="id"
     ),
     pytest.param(
@@ -281,3 +289,14 @@ def test_the_upload_pages_preview_shows_labels_and_no_staff_id(base_db: Path) ->
     assert list(shown["FTE"]) == ["100%", "50%", "50%", "–"]
     for raw in RAW_IDS:
         assert raw not in shown.to_string()
+
+
+def test_an_optional_list_of_separators_only_is_stored_as_no_value(base_db: Path) -> None:
+    """A milestone whose partners cell is '; ;' has no partners (null), not a list holding an empty name."""
+    from tests.goal_builders import MILESTONES
+
+    header, first, *_ = MILESTONES
+    row = (*first[:4], "; ;", *first[5:])
+    report = ingest.process(builders.csv_bytes([header, row]), "m.csv", database=base_db, store=True)
+    assert report.ok, [str(p) for p in report.problems]
+    assert sql(base_db, "select partner_ids from milestones") == [(None,)]

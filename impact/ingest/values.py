@@ -118,10 +118,19 @@ def _split_list(text: str) -> list[str]:
     return list(dict.fromkeys(item for item in items if item))
 
 
-def _list_of(item_normaliser: Callable[[str], Normalised] | None) -> Callable[[str], Normalised]:
+_NO_ITEM = N_("lists no value (only separators); write at least one, separated by ';'")
+
+
+def _list_of(item_normaliser: Callable[[str], Normalised] | None, required: bool) -> Callable[[str], Normalised]:
+    """A list cell: each item read by `item_normaliser`. A cell of separators only (`;`, `; ;`) holds
+    no item: an error in a required column, no value (empty) in an optional one."""
+
     def normalise(text: str) -> Normalised:
+        items = _split_list(text)
+        if not items:
+            return (None, Message(_NO_ITEM), None) if required else (None, None, None)
         values, warnings = [], []
-        for item in _split_list(text):
+        for item in items:
             if item_normaliser is None:
                 values.append(item)
                 continue
@@ -160,9 +169,10 @@ def _normaliser(kind: str, col: contract.Column) -> Callable[[str], Normalised] 
         noun = "language" if col.name == "language" else "neighborhood"
         return _open(contract.LOOKUPS[col.name], noun)
     if col.type == "open_list":
-        return _list_of(_open(contract.LOOKUPS[col.name], "focus_area" if col.name == "focus_areas" else "language"))
+        noun = "focus_area" if col.name == "focus_areas" else "language"
+        return _list_of(_open(contract.LOOKUPS[col.name], noun), col.required)
     if col.type in ("list", "ref_list"):
-        return _list_of(None)
+        return _list_of(None, col.required)
     if kind == "partners" and col.name == "partner_id":
         return _partner_id
     return None

@@ -158,6 +158,14 @@ def test_every_table_behind_a_chart_can_be_downloaded(as_director: Path) -> None
     assert len(at.get("download_button")) == len(at.dataframe)
 
 
+def test_a_figure_carries_the_themes_layout_and_styles_only_for_the_traces_it_draws(as_director: Path) -> None:
+    """Streamlit's template styles ten kinds of trace; a chart is sent with the styles of its own kinds alone."""
+    for spec in figures(open_page("overview")).values():
+        template = spec["layout"]["template"]
+        assert set(template.get("data", {})) <= {trace["type"] for trace in spec["data"]}
+        assert "colorway" in template["layout"]  # the theme's colours, filled in by the browser
+
+
 def test_a_period_without_data_says_so_instead_of_drawing_empty_charts(as_director: Path) -> None:
     """A custom range before the data shows a friendly message with what to change, and no chart."""
     at = open_page("overview", {"period": "custom", "start": "2019-01-01", "end": "2019-06-30"})

@@ -508,8 +508,11 @@ def milestone_marks(frame: pd.DataFrame, partner_names: dict[str, str]) -> pd.Da
     )
 
 
-def public_milestones(start: date, end: date, run: Runner = db.run_query) -> pd.DataFrame:
+def public_milestones(
+    start: date, end: date, run: Runner = db.run_query, partners: Sequence[str] | None = None
+) -> pd.DataFrame:
     """For the public impact page: the milestones marked public between `start` and `end`, their date,
-    title and kind only (queries/public_milestones.sql). Nothing else of a milestone leaves the server."""
-    frame = run("public_milestones", start=start, end=end)
+    title and kind only (queries/public_milestones.sql). Nothing else of a milestone leaves the server.
+    With `partners` (a share link's), only the coalition's own and those of these partners alone."""
+    frame = run("public_milestones", start=start, end=end, partners=list(partners) if partners else None)
     return frame[["date", "title", "kind"]]

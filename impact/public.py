@@ -64,7 +64,7 @@ NOT_RECORDED = N_("Not recorded")
 TRANSLATED_GROUPS = frozenset({OTHER_NEIGHBORHOOD, NOT_RECORDED})  # group names the page translates
 TOP_NEIGHBORHOODS = 10  # a year's largest neighborhoods shown by name; the rest are "Other neighborhoods"
 SURVEY_QUESTIONS = ("felt_safer", "knows_where_to_get_help", "trusts_organization", "satisfied", "would_recommend")
-REPORT_FORMAT = 3  # the stored JSON's shape: a report stored in another shape is built again
+REPORT_FORMAT = 4  # the stored JSON's shape: a report stored in another shape is built again
 OPEN_PAGE = "open"  # the stored report of the page without a share link
 # How much showing a cell is worth: hide a breakdown cell before a year, a year before a total.
 _COST = {"total": 1000.0, "year": 100.0, "cell": 1.0}
@@ -169,10 +169,15 @@ def public_scope(first_day: date | None, last_day: date | None, today: date) -> 
     return PublicScope(date(first_day.year, 1, 1), end)
 
 
-def shared_scope(start: date, end: date, partners: tuple[str, ...] | None, last_day: date | None) -> PublicScope:
-    """A share link's scope, ending at the last day of data if the link reaches beyond it."""
-    if last_day is not None and last_day < end:
-        end = max(start, last_day)
+def shared_scope(
+    start: date, end: date, partners: tuple[str, ...] | None, last_day: date | None, today: date | None = None
+) -> PublicScope:
+    """A share link's scope, ending at the end of the last complete month of data (as the open page
+    does) if the link reaches beyond it. Not at the data's last day: a funder who opened the link
+    after each day's load could subtract one day's figures from the next and read a small count."""
+    cut = last_complete_month_end(last_day, today or date.today())
+    if cut is not None and cut < end:
+        end = max(start, cut)
     return PublicScope(start, end, partners or None, shared=True)
 
 
@@ -379,7 +384,7 @@ def build_report(scope: PublicScope, run: Runner, limit: int | None = None) -> R
                 "shown": [protection.status[("responses", y, q)] is not privacy.Status.SMALL for y, q in totals],
             }
         ),
-        milestones=goals.public_milestones(scope.start, scope.end, run).reset_index(drop=True),
+        milestones=goals.public_milestones(scope.start, scope.end, run, scope.partners).reset_index(drop=True),
         data_version=data_version(run),
         built_at=datetime.now(UTC).replace(tzinfo=None),
         is_demo=bool(extent["is_demo"]),
@@ -583,7 +588,7 @@ def active_scopes(database: Path | str | None = None, today: date | None = None)
     links = shares.list_links(database, today)
     for link in links[links["state"] == "active"].itertuples():
         start, end = pd.Timestamp(link.start_date).date(), pd.Timestamp(link.end_date).date()
-        found.append(shared_scope(start, end, shares.partner_tuple(link.partners), last))
+        found.append(shared_scope(start, end, shares.partner_tuple(link.partners), last, today))
     return [s for s in dict.fromkeys(found) if s is not None]
 
 

@@ -354,9 +354,10 @@ def _survey(report: public.Report, year: int, limit: int) -> tuple[go.Figure | N
     fig.update_layout(
         font={"family": charts.font_family()},
         barmode="stack",
-        height=max(260, 130 + 46 * len(rows)),
+        height=max(300, 170 + 46 * len(rows)),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+        # below the axis title, in the answers' order (1 to 5, yes, no, then what is not shown)
+        legend={"orientation": "h", "yanchor": "top", "y": -0.28, "xanchor": "left", "x": 0, "traceorder": "normal"},
         separators=".,",
     )
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title=_("Share of responses"))
@@ -398,9 +399,12 @@ def _build(report: public.Report, language: str, year: int | None) -> PublicPage
             number = row[f"{key}_value"]
             number = None if number is None or pd.isna(number) else int(number)
             value = _shown(row[key], number)
-        else:
+        else:  # a count of named categories: not linked to the others, but never shown from 1 to the limit
             number = int(row[key])
-            value = i18n.format_number(number)
+            if 1 <= number <= limit:
+                number, value = None, small
+            else:
+                value = i18n.format_number(number)
         headlines.append(Headline(key, _(kpi.label), value, _(kpi.help), number, first_note(value in (small, HIDDEN))))
 
     one_year = len(years) == 1
@@ -717,7 +721,8 @@ def _notes() -> tuple[str, ...]:
 
 def _suppression_note(limit: int) -> str:
     return _(
-        "Small numbers: any count of people, contacts, events or answers from 1 to {limit} is shown as '{small}'. "
+        "Small numbers: any count from 1 to {limit} (of people, contacts, events, answers, languages or "
+        "neighborhoods) is shown as '{small}'. "
         "Some other numbers are shown as '—' so that a small number cannot be worked out by adding or subtracting "
         "the numbers on this page (across the headline, the years, the breakdowns and every year you can select). "
         "A year with fewer than {n} people is not broken down."

@@ -63,6 +63,8 @@ st.html(
       .block-container { padding-top: 0 !important; max-width: 100% !important; }
       [data-testid="stMetric"], .stPlotlyChart, table { break-inside: avoid; }
     }
+    .st-key-impact_headlines > div { flex: 1 1 260px; }
+    @media (max-width: 640px) { .st-key-impact_headlines > div { flex: 1 1 140px; min-width: 140px; } }
     </style>"""
 )
 

@@ -44,10 +44,11 @@ def _text_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _headlines(page: public_view.PublicPage) -> None:
     st.subheader(markup.text(page.year_heading), anchor=False)
-    with st.container(horizontal=True, gap="small"):
+    # three to a row on a wide screen, two on a 390 px phone (the page's style, pages/5_impact.py), each
+    # with room for its whole label (a card's border would take it), as wide as the others in its row
+    with st.container(horizontal=True, gap="small", key="impact_headlines"):
         for headline in page.headlines:
-            # two to a row on a 390 px phone, with room for the whole label (a border would take it)
-            st.metric(headline.label, headline.value, help=headline.help, border=False, width=170)
+            st.metric(headline.label, headline.value, help=headline.help, border=False, width="stretch")
     notes = [h.note for h in page.headlines if h.note]
     if notes:
         st.caption(markup.text(notes[0]))

@@ -301,15 +301,17 @@ def _fpdf_class() -> type:
         """A page with a footer: the as-of text and "page n of N"."""
 
         footer_text = ""
+        pages_total: int | None = None  # N, known once the brief has been laid out (see `pdf`)
 
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font("body", size=8)
             self.set_text_color(110, 110, 110)
-            page = _("Page {page} of {pages}").format(page=self.page_no(), pages="{nb}")
             self.cell(0, 5, self.footer_text, align="L")
-            self.set_x(self.l_margin)
-            self.cell(0, 5, page, align="R")
+            if self.pages_total is not None:
+                page = _("Page {page} of {pages}").format(page=self.page_no(), pages=self.pages_total)
+                self.set_x(self.l_margin)
+                self.cell(0, 5, page, align="R")
 
     return Brief
 
@@ -319,12 +321,16 @@ class Document:
 
     LINE = 1.45  # line height as a multiple of the font size
 
-    def __init__(self, language: str, paper: str, footer: str, characters: Iterable[str] = ()) -> None:
-        """`characters`: every character the document will hold (its font is cut down to them)."""
+    def __init__(
+        self, language: str, paper: str, footer: str, characters: Iterable[str] = (), pages: int | None = None
+    ) -> None:
+        """`characters`: every character the document will hold (its font is cut down to them);
+        `pages`: how many pages it has, for its footers ("Page 1 of 3"; none without it)."""
         if paper not in PAPERS:
             raise ValueError(f"unknown paper {paper!r}; expected one of {PAPERS}")
         self.pdf = _fpdf_class()(format=paper, unit="mm")
         self.pdf.footer_text = footer
+        self.pdf.pages_total = pages
         characters = set(characters) | set(footer) | set(_("Page {page} of {pages}"))
         self.pdf.add_font("body", "", str(font_file(cjk_font(language), characters)))
         self.pdf.add_font("body", "B", str(font_file(cjk_font(language, bold=True), characters)))
@@ -336,7 +342,9 @@ class Document:
         self.pdf.set_margins(18, 16, 18)
         self.pdf.set_auto_page_break(True, margin=18)
         self.pdf.set_lang(i18n.URL_CODES.get(language, "en"))
-        self.pdf.alias_nb_pages("{nb}")
+        # No alias for the page count: fpdf2 replaces an alias wherever it occurs, in people's text too
+        # ("Fund {nb}" was printed "Fund 3"), and lays a line out at the alias's width, not the number's.
+        self.pdf.alias_nb_pages(None)
         self.pdf.add_page()
 
     @property
@@ -396,6 +404,36 @@ class Document:
                     y += label_size * self.LINE * 0.3528
             self.pdf.set_xy(self.pdf.l_margin, top + box_height + gutter)
 
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], size: float = 9.5) -> None:
+        """A table of text: its first column (names) on the left, wrapped; the others (numbers) right-aligned
+        in columns of their own. A row is never split between pages."""
+        line = size * self.LINE * 0.3528
+        value_width = min(30.0, self.width * 0.6 / max(1, len(header) - 1))
+        name_width = self.width - value_width * (len(header) - 1)
+
+        def row(cells: Sequence[str], bold: bool) -> None:
+            self.pdf.set_font("body", "B" if bold else "", size)
+            name_lines = wrap(cells[0], name_width - 2, self.pdf.get_string_width)
+            value_lines = [wrap(cell, value_width - 2, self.pdf.get_string_width) for cell in cells[1:]]
+            height = line * max(len(lines) for lines in [name_lines, *value_lines])
+            if self.space_left() < height:
+                self.pdf.add_page()
+            top = self.pdf.get_y()
+            for column, lines in enumerate([name_lines, *value_lines]):
+                left = self.pdf.l_margin + (0 if column == 0 else name_width + (column - 1) * value_width)
+                width = name_width if column == 0 else value_width
+                for number, text in enumerate(lines):
+                    self.pdf.set_xy(left, top + number * line)
+                    self.pdf.cell(width, line, text, align="L" if column == 0 else "R")
+            self.pdf.set_xy(self.pdf.l_margin, top + height)
+            self.pdf.set_draw_color(225, 228, 235)
+            self.pdf.line(self.pdf.l_margin, top + height, self.pdf.l_margin + self.width, top + height)
+
+        self.pdf.set_text_color(20, 20, 20)
+        row(header, bold=True)
+        for cells in rows:
+            row(cells, bold=False)
+
     def image(self, png: bytes, title: str | None = None) -> None:
         """A chart's image at the text width (on a new page if it does not fit), with its title above."""
         from PIL import Image
@@ -444,6 +482,9 @@ def page_texts(page: Any) -> list[str]:
             texts += [item.value, item.label, item.note]
         for chart in page.charts:
             texts += [chart.title, chart.message, chart.caption, chart.note]
+            if chart.figure is None:  # its table is written out (an image holds a drawn chart's words)
+                texts += [str(name) for name in chart.table.columns]
+                texts += [str(cell) for cell in chart.table.to_numpy().ravel()]
         for milestone in page.milestones:
             texts += [milestone.date_text, milestone.title, milestone.kind]
         for definition in page.definitions:
@@ -458,62 +499,76 @@ def pdf(page: Any, paper: str = "A4", images: dict[str, bytes] | None = None, pr
     language's charts with one browser); without them the charts are drawn here. `prepared_for`:
     a share link's recipient, named under the title as the page names them.
     """
-    language = page.language
     drawn = [chart for chart in page.charts if chart.figure is not None]
     if images is None:
         images = dict(zip((c.key for c in drawn), chart_images([c.figure for c in drawn]), strict=True))
-    grey = (90, 90, 90)
-    with i18n.using(language):
+    with i18n.using(page.language):
         prepared = _("Prepared for {recipient}").format(recipient=prepared_for) if prepared_for else None
-        characters = "".join(page_texts(page)) + (prepared or "")
-        document = Document(language, paper, footer=_footer(page), characters=characters)
-        document.pdf.set_title(page.title)
-        document.pdf.set_subject(page.as_of)
-        document.pdf.set_creator("Coalition Impact")
-        document.text(page.title, size=20, bold=True)
-        if prepared:
-            document.text(prepared, size=13, bold=True, colour=(60, 60, 60))
-        for line in (page.scope_text, page.demo_note, page.as_of):
-            if line:
-                document.text(line, size=10, colour=grey)
+        # Laid out twice: first to count the pages, then with "Page n of N" in every footer (the footers
+        # sit in the bottom margin, so the count does not change the pages). The layout is the cheap part
+        # of a brief; see Document's note on why there is no page-count alias.
+        pages = _lay_out(page, paper, images, prepared, pages=None).pdf.pages_count
+        return _lay_out(page, paper, images, prepared, pages=pages).output()
+
+
+def _lay_out(page: Any, paper: str, images: dict[str, bytes], prepared: str | None, pages: int | None) -> Document:
+    """The brief of `page` laid out (in the language in use: `pdf` chooses it)."""
+    grey = (90, 90, 90)
+    characters = "".join(page_texts(page)) + (prepared or "")
+    document = Document(page.language, paper, footer=_footer(page), characters=characters, pages=pages)
+    document.pdf.set_title(page.title)
+    document.pdf.set_subject(page.as_of)
+    document.pdf.set_creator("Coalition Impact")
+    document.text(page.title, size=20, bold=True)
+    if prepared:
+        document.text(prepared, size=13, bold=True, colour=(60, 60, 60))
+    for line in (page.scope_text, page.demo_note, page.as_of):
+        if line:
+            document.text(line, size=10, colour=grey)
+    document.gap(3)
+    document.text(page.year_heading, size=13, bold=True)
+    document.gap(1)
+    document.figures([(item.value, item.label) for item in page.headlines])
+    for line in [item.note for item in page.headlines] + [page.all_years]:
+        if line:
+            document.text(line, size=9.5)
+            document.gap(1)
+    for chart in page.charts:
         document.gap(3)
-        document.text(page.year_heading, size=13, bold=True)
-        document.gap(1)
-        document.figures([(item.value, item.label) for item in page.headlines])
-        for line in [item.note for item in page.headlines] + [page.all_years]:
+        if chart.figure is None:  # as the page: the message, and the table when it has rows
+            document.keep(20)
+            document.text(chart.title, size=11, bold=True)
+            document.text(chart.message or "", size=9.5, colour=grey)
+            if not chart.table.empty:
+                document.gap(1.5)
+                document.table(
+                    [str(name) for name in chart.table.columns],
+                    [[str(cell) for cell in cells] for cells in chart.table.itertuples(index=False)],
+                )
+        else:
+            document.image(images[chart.key])  # the image holds the chart's title
+        for line in (chart.caption, chart.note):
             if line:
-                document.text(line, size=9.5)
-                document.gap(1)
-        for chart in page.charts:
-            document.gap(3)
-            if chart.figure is None:
-                document.keep(20)
-                document.text(chart.title, size=11, bold=True)
-                document.text(chart.message or "", size=9.5, colour=grey)
-            else:
-                document.image(images[chart.key])  # the image holds the chart's title
-            for line in (chart.caption, chart.note):
-                if line:
-                    document.text(line, size=9, colour=grey)
-            if chart.key == "trend" and page.milestones:  # as the page: the trend's ◆, listed under it
-                document.gap(2)
-                document.keep(18)
-                document.text(_("Milestones"), size=11, bold=True)
-                for milestone in page.milestones:
-                    document.text(f"{milestone.date_text} · {milestone.title} ({milestone.kind})", size=9.5)
-        document.gap(4)
-        document.keep(30)
-        document.text(_("About these numbers"), size=12, bold=True)
-        document.gap(1)
-        for paragraph in (page.suppression_note, *page.notes):
-            document.text(paragraph, size=9.5)
-            document.gap(1.5)
-        document.gap(3)
-        document.keep(30)
-        document.text(_("Definitions"), size=12, bold=True)
-        document.gap(1)
-        for definition in page.definitions:
-            document.text(definition.term, size=9.5, bold=True)
-            document.text(definition.text, size=9.5)
-            document.gap(1.5)
-        return document.output()
+                document.text(line, size=9, colour=grey)
+        if chart.key == "trend" and page.milestones:  # as the page: the trend's ◆, listed under it
+            document.gap(2)
+            document.keep(18)
+            document.text(_("Milestones"), size=11, bold=True)
+            for milestone in page.milestones:
+                document.text(f"{milestone.date_text} · {milestone.title} ({milestone.kind})", size=9.5)
+    document.gap(4)
+    document.keep(30)
+    document.text(_("About these numbers"), size=12, bold=True)
+    document.gap(1)
+    for paragraph in (page.suppression_note, *page.notes):
+        document.text(paragraph, size=9.5)
+        document.gap(1.5)
+    document.gap(3)
+    document.keep(30)
+    document.text(_("Definitions"), size=12, bold=True)
+    document.gap(1)
+    for definition in page.definitions:
+        document.text(definition.term, size=9.5, bold=True)
+        document.text(definition.text, size=9.5)
+        document.gap(1.5)
+    return document

@@ -8,6 +8,7 @@ traceback) for a missing database, an unknown link or a path it cannot write.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -252,3 +253,64 @@ def test_english_text_breaks_at_spaces_and_keeps_its_line_breaks() -> None:
     lines = brief.wrap("People reached once or more\ncounted once each across partners", 16, len)
     assert lines == ["People reached", "once or more", "counted once", "each across", "partners"]
     assert brief.wrap("a" * 20, 8, len) == ["a" * 8, "a" * 8, "a" * 4]
+
+
+# -- people's text and numbers too small to draw ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def drawn(database: Path) -> tuple[public_view.PublicPage, dict[str, bytes]]:
+    """The English page and its charts' images (drawn once: each brief below is laid out from them)."""
+    page = expected_page(database, "en")
+    charts = [chart for chart in page.charts if chart.figure is not None]
+    return page, dict(zip((c.key for c in charts), brief.chart_images([c.figure for c in charts]), strict=True))
+
+
+def page_count(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    return int(re.search(r"^Pages: +(\d+)", info, re.MULTILINE)[1])
+
+
+def test_text_from_people_is_printed_as_written_never_as_the_page_count(
+    drawn: tuple[public_view.PublicPage, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """A recipient, partner names and a milestone title holding "{nb}" (fpdf2's page-count alias) are printed
+    as written; every footer says "Page n of N" with N the PDF's own page count."""
+    page, images = drawn
+    assert page.milestones and page.scope_text is None
+    milestone = dataclasses.replace(page.milestones[0], title="{nb} partners met the mayor")
+    page = dataclasses.replace(page, scope_text="Partners: Fund {nb}, Harbor {nb}.", milestones=(milestone,))
+    out = tmp_path / "brief.pdf"
+    out.write_bytes(brief.pdf(page, paper="Letter", images=images, prepared_for="Fund {nb}"))
+    text = pdf_text(out)
+    assert "Prepared for Fund {nb}" in text
+    assert "Partners: Fund {nb}, Harbor {nb}." in text
+    assert "{nb} partners met the mayor" in text
+    pages = page_count(out)
+    assert pages > 1
+    assert re.findall(r"Page (\d+) of (\d+)", text) == [(str(n), str(pages)) for n in range(1, pages + 1)]
+
+
+def test_a_ranking_too_small_to_draw_is_listed_as_the_page_lists_it(
+    drawn: tuple[public_view.PublicPage, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """A ranking whose every number is suppressed says "the table lists them", and the brief lists them: each
+    language with its "<11", in the page's order, under the sentence (as /impact shows the table)."""
+    page, images = drawn
+    languages = next(chart for chart in page.charts if chart.key == "languages")
+    names = languages.table.columns[0]
+    assert len(languages.table) >= 3
+    table = languages.table.assign(**{languages.table.columns[1]: "<11"})
+    with i18n.using("en"):
+        message = public_view._too_small_to_draw()
+    suppressed = dataclasses.replace(languages, figure=None, table=table, message=message)
+    page = dataclasses.replace(
+        page, charts=tuple(suppressed if chart.key == "languages" else chart for chart in page.charts)
+    )
+    out = tmp_path / "brief.pdf"
+    out.write_bytes(brief.pdf(page, images=images))
+    lines = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, check=True, text=True)
+    lines = [re.sub(r"\s+", " ", line).strip() for line in lines.stdout.splitlines() if line.strip()]
+    after = lines[lines.index(message) + 1 :]
+    rows = [f"{label} <11" for label in table[names]]
+    assert after[: len(rows) + 1] == [f"{names} {languages.table.columns[1]}", *rows]

@@ -74,3 +74,21 @@ def test_a_share_links_period_ends_with_the_last_complete_month_of_data(last_day
     if end.year == 2024:
         scope = public.shared_scope(date(2024, 1, 1), date(2025, 6, 30), ("HYC",), last_day, today)
     assert scope.end == end and scope.partners == ("HYC",) and scope.shared
+
+
+def test_no_headline_figure_of_the_public_page_is_a_count_from_1_to_10(fixture_db: Path) -> None:
+    """Languages served and neighborhoods reached are counts of named categories; from 1 to the limit
+    they are shown as '<11' like every other count (the page, the brief and the static site all draw
+    these headlines). Before, the fixture's 'Languages served 3' was printed as it is."""
+    from impact import public_view
+
+    scope = public.PublicScope(date(2024, 1, 1), date(2024, 12, 31))
+    report = public.build_report(scope, lambda name, **params: db.run_query(name, db=fixture_db, **params))
+    languages = int(report.period("2024")["languages_served"])
+    assert 1 <= languages <= report.threshold  # the fixture coalition: a few languages
+    page = public_view.build_page(report, "en", 2024)
+    shown = {h.key: h.value for h in page.headlines}
+    assert shown["languages_served"] == "<11"
+    for headline in page.headlines:
+        assert not (headline.value.replace(",", "").isdigit() and 1 <= int(headline.value.replace(",", "")) <= 10)
+        assert headline.number is None or not 1 <= headline.number <= 10, headline

@@ -69,6 +69,18 @@ def test_the_report_is_rebuilt_after_a_load_and_after_an_undo(fixture_db: Path) 
     assert json.loads(undone)["figures"]["unique_people_value"][-1] == people
 
 
+def test_the_demo_command_stores_the_open_pages_report(tmp_path: Path) -> None:
+    """`python -m impact demo` ends with the public page's report stored for the data it built."""
+    from impact import cli
+
+    path = tmp_path / "demo.duckdb"
+    assert cli.main(["demo", "--db", str(path), "--engagements", "1500", "--seed", "3"]) == 0
+    stored = sql(path, "select scope_key, data_version from public_reports")
+    assert len(stored) == 1 and stored[0][1] == public.data_version(_run(path))
+    assert not json.loads(stored[0][0])["shared"]
+    db.close(path)
+
+
 def test_a_report_is_stored_for_the_open_page_and_each_active_share_link(fixture_db: Path) -> None:
     """Two active links and a revoked one: three reports (open page and the two links)."""
     for label in ("A", "B", "C"):

@@ -180,6 +180,22 @@ def test_a_report_stored_before_the_extent_was_recorded_does_not_hide_the_data(f
     assert not at.exception and at.metric
 
 
+def test_the_warm_up_stores_the_open_pages_report_and_never_makes_a_database(
+    fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a fresh server warms after its first page run: the stored report (built if the data changed
+    without one) and its page in every language; with no database file, nothing is made."""
+    from impact.web import public_page
+
+    sql(fixture_db, "delete from public_reports")
+    public_page._warm()
+    assert len(_stored(fixture_db)) == 1
+    missing = tmp_path / "none" / "coalition.duckdb"
+    monkeypatch.setenv("IMPACT_DB", str(missing))
+    public_page._warm()
+    assert not missing.exists() and not missing.parent.exists()
+
+
 # --- current: the year so far ------------------------------------------------------------------
 
 

@@ -450,3 +450,12 @@ def test_the_year_so_far_is_offered_first_on_the_page(fixture_db: Path) -> None:
     assert next(h.value for h in at.subheader) == options[0]
     assert [m.value for m in at.metric if m.label == "Unique people reached"] == ["20"]
     assert end.year == today.year
+
+
+def test_an_empty_database_says_when_figures_will_appear_and_stores_nothing(empty_db: Path) -> None:
+    """No data yet: a sentence instead of figures, no report built or stored, no error."""
+    at = _app()
+    at.run()
+    assert not at.exception and not at.metric
+    assert any("once the coalition has a full month of data" in i.value for i in at.info)
+    assert _stored(empty_db) == [] and public.refresh_reports(empty_db) == 0

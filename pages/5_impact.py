@@ -145,8 +145,15 @@ def _brief(
 if brief.available():  # a Chromium draws the charts, Noto Sans CJK writes the text (make system-deps)
     st.download_button(  # the page being read: a share link's scope and language, the chosen year
         _("Download PDF"),
-        ui.download_data(  # made on click
-            lambda: _brief(page, scope.key(limit), version, page.language, page.year, link.recipient if link else None)
+        ui.download_data(  # made on click, only while the link is open and a preview still a director's
+            security.while_link_open(
+                lambda: _brief(
+                    page, scope.key(limit), version, page.language, page.year, link.recipient if link else None
+                ),
+                token,
+                preview_id if previewing else None,
+            ),
+            audience=roles.DIRECTORS if previewing else None,
         ),
         file_name=f"{page.filename}.pdf",
         mime="application/pdf",

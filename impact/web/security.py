@@ -7,7 +7,8 @@ downloads, which the browser sends to and fetches from the server outside any pa
   session's viewer is (`note_viewer`), and the role is checked again when a file arrives.
 - Downloads: a download button gets a function, not the data (`guarded_data`); Streamlit calls
   it when the button is clicked, and it hands out the data only while the viewer who saw the
-  button may still see the page (not after a sign-out anywhere or a change of role).
+  button may still see the page (not after a sign-out anywhere or a change of role), and a share
+  link's only while the link is open (`while_link_open`).
 
 The viewer's "pass" is checked without Streamlit's session (these run outside a page run): a
 local account's sign-in is checked against the accounts file as the sign-in cookie is.
@@ -24,7 +25,7 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from impact import sessions, users
+from impact import sessions, shares, users
 from impact.roles import LOADERS, User
 from impact.web import auth
 
@@ -111,6 +112,24 @@ def guarded_data(viewer: Pass, audience: Collection[str], produce: Callable[[], 
     def data() -> bytes:
         if not viewer.still_valid_for(audience):
             raise PermissionError("the session that showed this download may no longer see its data")
+        return produce()
+
+    return data
+
+
+def while_link_open(produce: Callable[[], bytes], token: str | None, preview_id: str | None) -> Callable[[], bytes]:
+    """A share link's download (`token`, or a director's preview of link `preview_id`): made on click only
+    while the link is still open. Revoking a link stops it at once, a download of a page drawn before too."""
+
+    def data() -> bytes:
+        if token is not None:
+            visit = shares.open_link(token, count=False)
+        elif preview_id is not None:
+            visit = shares.preview(preview_id)
+        else:
+            return produce()
+        if visit.state is not shares.LinkState.OK:
+            raise PermissionError(f"the share link is {visit.state.value} since this download was shown")
         return produce()
 
     return data

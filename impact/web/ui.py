@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -182,14 +182,15 @@ def guarded_fragment(body: Callable[..., Any] | None = None, *, run_every: float
     return st.fragment(guarded, run_every=run_every)
 
 
-def download_data(produce: Callable[[], bytes]) -> Callable[[], bytes]:
+def download_data(produce: Callable[[], bytes], audience: Collection[str] | None = None) -> Callable[[], bytes]:
     """The `data` of a download button of this page: made when the button is clicked, and only
-    while this run's viewer may still see the page (a sign-out anywhere or a change of role
-    ends it; impact.web.security)."""
+    while this run's viewer may still see the page, or `audience`'s pages when given (a director's
+    preview on a public page); a sign-out anywhere or a change of role ends it (impact.web.security)."""
     page = _current_page.get()
     if page is None:
         raise RuntimeError("download_data: call it after page_setup(), in a page")
-    return security.guarded_data(security.current_pass(viewer_of_run()), page.audience, produce)
+    allowed = page.audience if audience is None else audience
+    return security.guarded_data(security.current_pass(viewer_of_run()), allowed, produce)
 
 
 def viewer_of_run() -> roles.User:

@@ -57,6 +57,10 @@ from impact.ingest import batches
 Runner = Callable[..., pd.DataFrame]
 COUNTED = ("unique_people", "contacts", "events", "officials_meetings")  # suppressed measures
 COVERAGE = ("languages_served", "neighborhoods_reached", "active_partners")  # shown as they are
+# How we work together (queries/impact_working_together.sql): counts of events, protected with the
+# rest; the languages the partners' staff spoke is a count of named categories, like COVERAGE.
+TOGETHER = ("events_together", "town_halls")
+STAFF_LANGUAGES = "staff_languages"
 ALL = "all"
 OTHER_LANGUAGE = "Other"
 OTHER_NEIGHBORHOOD = N_("Other neighborhoods")
@@ -64,7 +68,7 @@ NOT_RECORDED = N_("Not recorded")
 TRANSLATED_GROUPS = frozenset({OTHER_NEIGHBORHOOD, NOT_RECORDED})  # group names the page translates
 TOP_NEIGHBORHOODS = 10  # a year's largest neighborhoods shown by name; the rest are "Other neighborhoods"
 SURVEY_QUESTIONS = ("felt_safer", "knows_where_to_get_help", "trusts_organization", "satisfied", "would_recommend")
-REPORT_FORMAT = 4  # the stored JSON's shape: a report stored in another shape is built again
+REPORT_FORMAT = 5  # the stored JSON's shape: a report stored in another shape is built again
 OPEN_PAGE = "open"  # the stored report of the page without a share link
 # How much showing a cell is worth: hide a breakdown cell before a year, a year before a total.
 _COST = {"total": 1000.0, "year": 100.0, "cell": 1.0}
@@ -279,6 +283,7 @@ def build_report(scope: PublicScope, run: Runner, limit: int | None = None) -> R
     )
     pairs = run("impact_cohost_pairs", **params)
     answers = run("public_survey_answers", **params)
+    together = _working_together(scope, figures, run)
 
     values: dict[Any, int] = {}
     cost: dict[Any, float] = {}
@@ -308,6 +313,19 @@ def build_report(scope: PublicScope, run: Runner, limit: int | None = None) -> R
         key = ("pair", row.partner_a, row.partner_b)
         values[key] = int(row.events)
         bounds.append(privacy.AtMost(key, ("events", ALL)))
+    # how we work together: each a part of the period's events, the years adding up to all years;
+    # the events held together over all years are the union of the pairs' events
+    for row in together.itertuples():
+        for measure in TOGETHER:
+            key = (measure, row.period)
+            values[key] = int(getattr(row, measure))
+            cost[key] = _COST["cell"] * 10
+            bounds.append(privacy.AtMost(key, ("events", row.period)))
+    for measure in TOGETHER:
+        relations.append(privacy.Relation((measure, ALL), tuple((measure, str(y)) for y in years)))
+    if not pairs.empty:
+        pair_parts = tuple(("pair", a, b) for a, b in zip(pairs["partner_a"], pairs["partner_b"], strict=True))
+        relations.append(privacy.Relation(("events_together", ALL), pair_parts, False))
     # survey answers: each (year, question) total is the sum of its answers; a small total is not
     # broken down (privacy withholds the breakdown), so a handful of people are never read one by one
     survey_keys: dict[tuple[int, str], list[tuple]] = {}
@@ -324,9 +342,10 @@ def build_report(scope: PublicScope, run: Runner, limit: int | None = None) -> R
     protection = privacy.protect(values, relations, bounds, limit, cost)
 
     shown = figures[["period", "year", *COVERAGE]].copy()
-    for measure in COUNTED:
+    for measure in (*COUNTED, *TOGETHER):
         shown[measure] = [protection.label((measure, p)) for p in figures["period"]]
         shown[f"{measure}_value"] = [protection.published((measure, p)) for p in figures["period"]]
+    shown[STAFF_LANGUAGES] = together[STAFF_LANGUAGES].tolist()
 
     def table(kind: str, frame: pd.DataFrame, column: str) -> dict[int, pd.DataFrame]:
         out = {}
@@ -392,6 +411,17 @@ def build_report(scope: PublicScope, run: Runner, limit: int | None = None) -> R
         last_day=None if pd.isna(extent["last_day"]) else pd.Timestamp(extent["last_day"]).date(),
     )
     return from_json(to_json(report))  # exactly what a visit reads back from the store
+
+
+def _working_together(scope: PublicScope, figures: pd.DataFrame, run: Runner) -> pd.DataFrame:
+    """How the scope's partners worked together in each period of `figures` (all years, each year):
+    events held together, town halls and community meetings, languages their staff spoke."""
+    rows = []
+    for period, year in zip(figures["period"], figures["year"], strict=True):
+        start, end = (scope.start, scope.end) if period == ALL else scope.year_span(int(year))
+        found = run("impact_working_together", start=start, end=end, partners=scope.params()["partners"])
+        rows.append({"period": period, **{k: int(found.iloc[0][k]) for k in (*TOGETHER, STAFF_LANGUAGES)}})
+    return pd.DataFrame(rows, columns=["period", *TOGETHER, STAFF_LANGUAGES])
 
 
 def _partners(scope: PublicScope, pairs: pd.DataFrame, run: Runner) -> pd.DataFrame:

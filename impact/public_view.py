@@ -22,6 +22,7 @@ community's survey answers, partners working together), the definitions and the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -279,6 +280,76 @@ def _trend(report: public.Report, years: list[int], scope: public.PublicScope) -
     )
     fig.update_yaxes(rangemode="tozero", tickformat=",d", range=[0, top * 1.32], title=_("People"))
     return markup.figure(fig)
+
+
+def _together_chart(
+    report: public.Report, years: list[int], year_text: str, year: int, first_note: Callable[[bool], str | None]
+) -> Chart:
+    """Events held together, town halls and community meetings, and meetings with officials, year by
+    year from the protected report (a suppressed count draws no bar; its label is written), and the
+    languages the partners' staff spoke in the chosen year."""
+    scope, limit = report.scope, report.threshold
+    rows = report.figures[report.figures["period"] != public.ALL]
+    series = {
+        "events_together": (_("Events held together"), charts.PALETTE[3]),
+        "town_halls": (_("Town halls and community meetings"), charts.PALETTE[1]),
+        "officials_meetings": (_("Meetings with officials"), charts.PALETTE[4]),
+    }
+    ticks = [str(y) if scope.whole_year(y) else _("{year} so far").format(year=y) for y in years]
+    fig = go.Figure()
+    table = {_("Year"): [year_label(scope, y) for y in years]}
+    drawn = False
+    for measure, (name, color) in series.items():
+        numbers = [None if v is None or pd.isna(v) else int(v) for v in rows[f"{measure}_value"]]
+        shown = [_shown(lbl, v) for lbl, v in zip(rows[measure], numbers, strict=True)]
+        drawn = drawn or any(numbers)
+        table[name] = shown
+        fig.add_bar(
+            x=ticks,
+            y=[v or 0 for v in numbers],
+            text=shown,
+            textposition="outside",
+            cliponaxis=False,
+            name=name,
+            marker_color=color,
+            hovertemplate=f"{name}, %{{x}}: %{{text}}<extra></extra>",
+        )
+    fig.update_layout(
+        font={"family": charts.font_family()},
+        barmode="group",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
+        margin={"l": 10, "r": 10, "b": 10},
+        separators=".,",
+        height=380,
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", title=_("Events"))
+    period = _("{start} to {end}").format(start=i18n.format_date(scope.start), end=i18n.format_date(scope.end))
+    _titled(fig, _("How we work together"), period)
+    frame = pd.DataFrame(table)
+    caption = _(
+        "Events held together: events two or more partners hosted together. Town halls and community meetings: "
+        "gatherings the partners held for community members. Meetings with officials: meetings with elected "
+        "officials or public agencies."
+    )
+    spoken = int(report.period(str(year))[public.STAFF_LANGUAGES])
+    if spoken:
+        count = privacy.small_label(limit) if spoken <= limit else i18n.format_number(spoken)
+        caption += " " + _("In {year}, the partners' staff spoke {n} languages with the people they serve.").format(
+            year=year_text, n=count
+        )
+    return Chart(
+        "together",
+        _("How we work together, {start} to {end}").format(
+            start=i18n.format_date(scope.start), end=i18n.format_date(scope.end)
+        ),
+        markup.figure(fig) if drawn else None,
+        frame,
+        "coalition-impact-together",
+        caption=caption,
+        message=None if drawn else _too_small_to_draw(),
+        note=first_note(any(v in (privacy.small_label(limit), HIDDEN) for v in frame.to_numpy().ravel())),
+    )
 
 
 def _survey(report: public.Report, year: int, limit: int) -> tuple[go.Figure | None, pd.DataFrame, list[str]]:
@@ -616,6 +687,9 @@ def _build(report: public.Report, language: str, year: int | None) -> PublicPage
                 note=first_note(_frame_labels(table, _("Events held together"), limit)),
             )
         )
+
+    # how the partners work together, year by year (the coalition's own model of collaboration)
+    charts_.append(_together_chart(report, years, label_of[year], year, first_note))
 
     milestones = tuple(
         Milestone(

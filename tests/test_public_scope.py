@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from impact import db, public
@@ -92,3 +93,74 @@ def test_no_headline_figure_of_the_public_page_is_a_count_from_1_to_10(fixture_d
     for headline in page.headlines:
         assert not (headline.value.replace(",", "").isdigit() and 1 <= int(headline.value.replace(",", "")) <= 10)
         assert headline.number is None or not 1 <= headline.number <= 10, headline
+
+
+def _report(database: Path, partners: tuple[str, ...] | None = None) -> public.Report:
+    end = sql(database, "select max(engaged_on) from engagements")[0][0]
+    scope = public.PublicScope(date(end.year - 1, 1, 1), date(end.year, 12, 31), partners, shared=bool(partners))
+    return public.build_report(scope, lambda name, **params: db.run_query(name, db=database, **params))
+
+
+def _published(report: public.Report, measure: str, period: str) -> str:
+    return str(report.period(period)[measure])
+
+
+@pytest.mark.parametrize("partners", [None, ("HYC", "CLA")])
+def test_how_we_work_together_counts_equal_sql_and_are_protected(fixture_db: Path, partners) -> None:
+    """Events two or more (of the scope's) partners held together and town halls per year equal an
+    independent count; each is shown exactly only above the threshold (else '<11' or '—')."""
+    report = _report(fixture_db, partners)
+    in_scope = "true" if partners is None else "list_contains($p, partner_id)"
+    counts = sql(
+        fixture_db,
+        f"""with held as (
+                select event_id, host_partner_id as partner_id from events
+                union select event_id, unnest(co_host_partner_ids) from events
+            ), scoped as (select * from held where {in_scope})
+            select year(e.event_date)::varchar, count(*) filter (where n >= 2),
+                count(*) filter (where e.event_type in ('town_hall', 'community_meeting'))
+            from (select event_id, count(distinct partner_id) as n from scoped group by all) as s
+            join events as e using (event_id)
+            group by all""",
+        {"p": list(partners)} if partners else None,
+    )
+    expected = {year: (together, halls) for year, together, halls in counts}
+    limit = report.threshold
+    for period in [str(y) for y in report.scope.years()]:
+        for measure, exact in zip(("events_together", "town_halls"), expected.get(period, (0, 0)), strict=True):
+            label, value = _published(report, measure, period), report.period(period)[f"{measure}_value"]
+            if value is not None and not pd.isna(value):
+                assert int(value) == exact and (exact == 0 or exact > limit), (measure, period)
+            else:
+                assert label in ("<11", "—") and (label != "<11" or 1 <= exact <= limit), (measure, period, label)
+
+
+def test_the_public_page_shows_how_we_work_together_from_the_protected_report(fixture_db: Path) -> None:
+    """The chart's table holds the report's published labels, year by year; its caption names the
+    languages the partners' staff spoke (a count of named categories: '<11' from 1 to 10)."""
+    from impact import public_view
+
+    report = _report(fixture_db)
+    latest = report.scope.years()[-1]
+    page = public_view.build_page(report, "en", latest)
+    chart = next(c for c in page.charts if c.key == "together")
+    assert list(chart.table.columns) == [
+        "Year",
+        "Events held together",
+        "Town halls and community meetings",
+        "Meetings with officials",
+    ]
+    assert chart.table["Events held together"].tolist() == [
+        public_view._shown(
+            _published(report, "events_together", str(y)), report.period(str(y))["events_together_value"]
+        )
+        for y in report.scope.years()
+    ]
+    spoken = sql(
+        fixture_db,
+        f"""select count(distinct language) from (select unnest(languages) as language, started_on, ended_on
+            from staff) where started_on <= '{latest}-12-31' and (ended_on is null or ended_on >= '{latest}-01-01')""",
+    )[0][0]
+    assert spoken > 0
+    shown = "<11" if spoken <= report.threshold else f"{spoken:,}"
+    assert f"the partners' staff spoke {shown} languages" in chart.caption

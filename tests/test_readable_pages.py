@@ -248,8 +248,8 @@ def test_the_impact_page_in_chinese_shows_chinatown_as_hua_bu_and_partners_by_th
     assert not [n for n in vocab.NEIGHBORHOODS if n in shown]
     names = _partner_names(as_viewer)
     with i18n.using(language):
-        together = i18n._("Events held together")
-    [pairs] = [t for t in tables(at) if together in t.columns]
+        together, partners = i18n._("Events held together"), i18n._("Partners")
+    [pairs] = [t for t in tables(at) if together in t.columns and t.index.name == partners]
     in_pairs = " | ".join(str(p) for p in pairs.index)  # each row names two partners
     assert "華埠法律援助" in in_pairs and NO_CHINESE_NAME[1] in in_pairs  # CLA by its Chinese name, NYW by its name
     assert not [name for name, zh in names.values() if zh and name in shown]

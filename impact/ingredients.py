@@ -10,8 +10,9 @@ The collaboration network follows the PARTNER tool's scores: a year's density is
 possible pairs of that year's active partners that held at least one event together, and a
 partner's degree is how many other partners it held an event with that year.
 
-`public_counts` gives the few counts that aggregate safely for the public impact page (no partner,
-no person, no free text); the public page suppresses small ones with the rest of what it shows.
+The public impact page's short "How we work together" chart is not built here: it is part of the
+page's protected report (impact.public, queries/impact_working_together.sql), so that its small
+counts are suppressed together with everything else the public sees.
 """
 
 from __future__ import annotations
@@ -370,24 +371,3 @@ def returning_by_first_year(scope: metrics.Scope, run: Runner = db.run_query) ->
         returned_share=share(frame["returned_later"], frame["people"]),
         complete=frame["first_year"] < scope.end.year,
     )
-
-
-# --- the public impact page -------------------------------------------------------------------------
-
-PUBLIC_COUNTS = {
-    "cohosted_events": N_("Events held together"),
-    "officials_meetings": N_("Meetings with officials"),
-    "town_halls": N_("Town halls and community meetings"),
-    "partners": N_("Partners"),
-    "staff_languages": N_("Languages spoken by staff"),
-}
-
-
-def public_counts(run: Runner, start: date, end: date) -> dict[str, int]:
-    """The ingredients' counts that aggregate safely for the public impact page, for all partners
-    together in `start`..`end`: events held by two or more partners, meetings with officials, town
-    halls and community meetings, active partners, and the languages spoken by partners' staff. Counts
-    only: no partner, person or text. Small counts are not suppressed here; the public page protects
-    them with everything else it shows."""
-    row = run("ingredients_public_counts", start=start, end=end).iloc[0]
-    return {key: int(row[key]) for key in PUBLIC_COUNTS}

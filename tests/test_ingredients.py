@@ -1,6 +1,6 @@
 """The essential ingredients' measures (impact/ingredients.py) equal independent SQL counts on the
 fixture coalition (its referrals) with surveys, milestones, staff and contacts recorded at an event;
-the years are labelled honestly; public_counts gives counts only."""
+the years are labelled honestly."""
 
 from __future__ import annotations
 
@@ -429,27 +429,6 @@ def test_years_active_reach_and_people_returning_in_a_later_year_equal_sql(
     )[0]
     assert (back.loc[2023, "people"], back.loc[2023, "returned_later"]) == (first_2023, came_back)
     assert back.loc[2023, "complete"] and not back.loc[2024, "complete"]
-
-
-def test_public_counts_are_counts_of_all_partners_and_nothing_else(coalition: Path, run: metrics.Runner) -> None:
-    """Events held together, meetings with officials, town halls, partners and staff languages; zeros when empty."""
-    counts = ingredients.public_counts(run, PERIOD.start, PERIOD.end)
-    assert set(counts) == set(ingredients.PUBLIC_COUNTS) and all(isinstance(v, int) for v in counts.values())
-    params = {"s": PERIOD.start, "e": PERIOD.end}
-    expected = {
-        "cohosted_events": "select count(distinct event_id) from event_cohosts join events using (event_id) where event_date between $s and $e",
-        "officials_meetings": "select count(*) from events where event_type = 'stakeholder_meeting' and event_date between $s and $e",
-        "town_halls": "select count(*) from events where event_type in ('town_hall', 'community_meeting') and event_date between $s and $e",
-        "partners": """select count(*) from (select partner_id from engagements where engaged_on between $s and $e
-            union select host_partner_id from events where event_date between $s and $e
-            union select c.partner_id from event_cohosts as c join events using (event_id) where event_date between $s and $e)""",
-        "staff_languages": """select count(distinct l) from (select unnest(languages) as l from staff
-            where started_on <= $e and coalesce(ended_on, $e) >= $s)""",
-    }
-    assert counts == {key: sql(coalition, statement, params)[0][0] for key, statement in expected.items()}
-    # Cantonese, English, Mandarin, Toisanese: TSN's Vietnamese speaker left before the period
-    assert counts["staff_languages"] == 4 and counts["cohosted_events"] > 0
-    assert set(ingredients.public_counts(run, date(1990, 1, 1), date(1990, 12, 31)).values()) == {0}
 
 
 def test_year_charts_name_years_as_categories_count_in_whole_numbers_and_draw_a_cut_year_pale(

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import io
+import logging
 import os
 import re
 import shutil
@@ -55,6 +56,7 @@ CHART_SCALE = 2  # device pixels per CSS pixel: sharp in print
 # One chart-drawing browser at a time in a process: readers asking for briefs at once wait for
 # each other instead of starting a Chromium each.
 _ONE_BROWSER = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 class BriefError(RuntimeError):
@@ -93,6 +95,13 @@ def _size(figure: Any) -> tuple[int, int]:
     return CHART_WIDTH_PX, int(height) if height else CHART_HEIGHT_PX
 
 
+# kaleido 1.5.1 may take the execution context of the blank page its tab starts on for the one of
+# its own page, on a busy machine: its first call then fails with this ReferenceError. A second
+# browser started after it draws (seen in the suite under load; nothing was drawn wrongly).
+_NOT_LOADED = "kaleido_scopes is not defined"
+_DRAW_ATTEMPTS = 3
+
+
 async def _draw(figures: Sequence[Any], browser: str) -> list[bytes]:
     import kaleido  # starts nothing on import; imported here so that the core imports without it
 
@@ -120,13 +129,18 @@ def chart_images(figures: Sequence[Any]) -> list[bytes]:
             with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
                 return pool.submit(asyncio.run, work).result()
 
-    try:
-        with _ONE_BROWSER:
-            return runner(_draw(figures, browser))
-    except BriefError:
-        raise
-    except Exception as exc:  # kaleido's and choreographer's own errors: browser crashed, timed out
-        raise BriefError(f"A chart could not be drawn as an image ({type(exc).__name__}: {exc}).") from exc
+    for attempt in range(1, _DRAW_ATTEMPTS + 1):
+        try:
+            with _ONE_BROWSER:
+                return runner(_draw(figures, browser))
+        except BriefError:
+            raise
+        except Exception as exc:  # kaleido's and choreographer's own errors: browser crashed, timed out
+            if attempt < _DRAW_ATTEMPTS and _NOT_LOADED in str(exc):
+                log.warning("kaleido called its page before it had loaded; drawing again (%s)", attempt)
+                continue
+            raise BriefError(f"A chart could not be drawn as an image ({type(exc).__name__}: {exc}).") from exc
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 # -- fonts --------------------------------------------------------------------------------------

@@ -314,3 +314,29 @@ def test_a_ranking_too_small_to_draw_is_listed_as_the_page_lists_it(
     after = lines[lines.index(message) + 1 :]
     rows = [f"{label} <11" for label in table[names]]
     assert after[: len(rows) + 1] == [f"{names} {languages.table.columns[1]}", *rows]
+
+
+def test_a_draw_that_finds_kaleidos_page_not_loaded_is_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """kaleido 1.5.1 on a busy machine may call its page before it has loaded ('kaleido_scopes is not
+    defined'); the images are drawn by a new browser then, and any other error still stops the brief."""
+    calls = []
+
+    async def flaky(figures, browser):
+        calls.append(browser)
+        if len(calls) == 1:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return [b"png"] * len(figures)
+
+    monkeypatch.setattr(brief, "_draw", flaky)
+    monkeypatch.setattr(brief, "chromium_path", lambda: "/usr/bin/chromium")
+    assert brief.chart_images(["figure"]) == [b"png"] and len(calls) == 2
+
+    async def broken(figures, browser):
+        calls.append(browser)
+        raise RuntimeError("the browser crashed")
+
+    monkeypatch.setattr(brief, "_draw", broken)
+    calls.clear()
+    with pytest.raises(brief.BriefError, match="the browser crashed"):
+        brief.chart_images(["figure"])
+    assert len(calls) == 1

@@ -17,6 +17,7 @@ from impact import config, shares, users
 from impact.roles import STAFF, User
 from impact.web import security, ui
 from tests.conftest import sign_in_as, sql
+from tests.dashboards import open_numbers
 
 ROOT = config.PROJECT_ROOT
 
@@ -77,6 +78,7 @@ def test_the_pages_hand_downloads_a_function_not_the_data(fixture_db: Path, acco
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     sign_in_as(at, accounts["director"])
     at.switch_page("pages/1_overview.py").run()
+    open_numbers(at)  # the downloads are drawn with the numbers behind each chart, once opened
     buttons = at.get("download_button")
     assert buttons and all(b.proto.deferred_file_id or not b.proto.url for b in buttons)
     assert not any(b.proto.url.startswith("/mock/media") for b in buttons)

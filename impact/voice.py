@@ -5,8 +5,9 @@ of responses behind it. A group with as few responses as the public page would s
 suppression threshold, $IMPACT_SUPPRESSION_THRESHOLD) is shown with its number only, never broken
 down into answers: a handful of people must not be readable one by one, even inside.
 
-The public impact page reads `coalition_answers_by_year`: the coalition's answers per year, counts
-per answer, nothing else (no comment, no partner, no group); it suppresses small counts itself.
+The public impact page reads its answers itself (impact.public, queries/public_survey_answers.sql):
+counts per year, question and answer of the page's period and partners, nothing else (no comment,
+no group), protected with everything else on that page.
 """
 
 from __future__ import annotations
@@ -171,15 +172,3 @@ def average(frame: pd.DataFrame) -> pd.Series:
     """The mean answer (1-5) of each shown row of a scale breakdown."""
     weights = sum(frame[f"count_{v}"].astype("Float64") * int(v) for v in SCALE_ANSWERS)
     return (weights / frame["responses"].where(frame["shown"])).astype("Float64")
-
-
-def coalition_answers_by_year(run: Runner = db.run_query, year: int | None = None) -> pd.DataFrame:
-    """For the public impact page: the coalition's answers per calendar year (queries/
-    survey_answers_by_year.sql), one row per year, question and answer with its number of
-    responses. Only aggregates of every partner together: no comment, no partner, language,
-    neighborhood or age group, nothing about a single response. Small counts are not suppressed
-    here; the public page protects them with everything else it shows."""
-    frame = run("survey_answers_by_year")
-    if year is not None:
-        frame = frame[frame["year"] == year]
-    return frame[["year", "question", "answer", "responses"]].reset_index(drop=True)

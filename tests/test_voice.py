@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from impact import goals, metrics, voice
+from impact import db, goals, metrics, voice
 from tests.conftest import sql
 from tests.goal_builders import load_outcomes
 
@@ -52,9 +52,14 @@ def test_a_group_with_as_few_responses_as_the_threshold_is_not_broken_down(outco
     assert not narrow["shown"].any()
 
 
+def _public_answers(start: date = date(2000, 1, 1), end: date = date(2100, 1, 1)) -> pd.DataFrame:
+    """What the public page's report reads of the surveys (queries/public_survey_answers.sql)."""
+    return db.run_query("public_survey_answers", start=start, end=end, partners=None)
+
+
 def test_the_public_answers_are_the_coalitions_counts_per_year_question_and_answer(outcomes_db: Path) -> None:
-    """coalition_answers_by_year (for /impact) equals SQL, and holds only year, question, answer, count."""
-    found = voice.coalition_answers_by_year()
+    """The public page's survey answers equal SQL, and hold only year, question, answer, count."""
+    found = _public_answers()
     assert list(found.columns) == ["year", "question", "answer", "responses"]
     scale = sql(
         outcomes_db,
@@ -68,14 +73,14 @@ def test_the_public_answers_are_the_coalitions_counts_per_year_question_and_answ
     yes = sql(outcomes_db, "select count(*) from surveys where would_recommend")[0][0]
     assert by_key[(2024, "would_recommend", "yes")] == yes
     assert set(found["question"]) == {q.key for q in voice.QUESTIONS}
-    assert voice.coalition_answers_by_year(year=2023).empty
+    assert _public_answers(date(2023, 1, 1), date(2023, 12, 31)).empty
 
 
 def test_nothing_the_public_page_reads_holds_a_comment_or_a_single_response(outcomes_db: Path) -> None:
     """No comment, description or id in the public functions' results; answers are counts of many."""
     comments = [c for (c,) in sql(outcomes_db, "select comment from surveys where comment is not null")]
     assert comments
-    public = [voice.coalition_answers_by_year(), goals.public_milestones(date(2000, 1, 1), date(2100, 1, 1))]
+    public = [_public_answers(), goals.public_milestones(date(2000, 1, 1), date(2100, 1, 1))]
     text = " ".join(str(v) for frame in public for v in frame.to_numpy().ravel())
     assert not any(comment in text for comment in comments)
     assert "Testimony by elders" not in text  # a milestone's description

@@ -62,9 +62,12 @@ ISO_DATE = re.compile(r"\b(19|20)\d\d-[01]\d(-[0-3]\d)?\b")
 
 @pytest.fixture(scope="module")
 def coalition_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The fixture coalition with the extra data above, built once for the module."""
+    """The fixture coalition with the extra data above, built once for the module, with an audit log
+    of its own (the session's holds what other test files did, in whatever order they ran)."""
     folder = tmp_path_factory.mktemp("readable")
     path = folder / "coalition.duckdb"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("IMPACT_AUDIT_FILE", str(_audit_file(path)))
     db.connection(path)
     load_fixture_files(path, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
     for name, text in (
@@ -85,13 +88,19 @@ def coalition_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         by="fixture",
         database=path,
     )
+    patch.undo()
     yield path
     db.close(path)
+
+
+def _audit_file(database: Path) -> Path:
+    return database.with_name("audit.jsonl")
 
 
 @pytest.fixture
 def as_viewer(coalition_db: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
     monkeypatch.setenv("IMPACT_DB", str(coalition_db))
+    monkeypatch.setenv("IMPACT_AUDIT_FILE", str(_audit_file(coalition_db)))
     monkeypatch.setattr(auth, "current_user", lambda: getattr(request, "param", ADMIN))
     return coalition_db
 

@@ -12,7 +12,7 @@ from impact import charts, goals, i18n, metrics, upload, vocab
 from impact.i18n import _
 from impact.roles import DIRECTORS
 from impact.web import dashboard, ui
-from impact.web.dashboard import DAY, INTEGER, MONTH, PERCENT, TEXT, Column
+from impact.web.dashboard import INTEGER, MONTH, Column
 
 ctx = ui.page_setup("goals")
 run = ui.runner("internal")
@@ -65,18 +65,7 @@ else:
             statuses,
         ),
         drawn,
-        [
-            Column("metric_name", _("Measure"), TEXT),
-            Column("partner_name", _("Partner"), TEXT),
-            Column("target_name", _("Target"), TEXT),
-            Column("period_start", _("From"), DAY),
-            Column("period_end", _("To"), DAY),
-            Column("target", _("Target value"), INTEGER),
-            Column("actual", _("Actual so far"), INTEGER),
-            Column("share", _("% of target"), PERCENT),
-            Column("expected_text", _("Pace expected by now"), TEXT),
-            Column("status_name", _("Status"), TEXT),
-        ],
+        dashboard.target_columns(),
         caption=_(goals.DEFINITIONS.help),
         variant="running" if not running.empty else "all",
     )
@@ -86,18 +75,7 @@ else:
         "targets",
         scope,
         table,
-        [
-            Column("metric_name", _("Measure"), TEXT),
-            Column("partner_name", _("Partner"), TEXT),
-            Column("label", _("Target"), TEXT),
-            Column("period_start", _("From"), DAY),
-            Column("period_end", _("To"), DAY),
-            Column("target", _("Target value"), INTEGER),
-            Column("actual", _("Actual so far"), INTEGER),
-            Column("share", _("% of target"), PERCENT),
-            Column("expected_text", _("Pace expected by now"), TEXT),
-            Column("status_name", _("Status"), TEXT),
-        ],
+        dashboard.target_columns("label"),
     )
 
     st.subheader(_("One target, month by month"))

@@ -12,7 +12,7 @@ import streamlit as st
 from impact import charts, filters, goals, i18n, labels, markup, metrics
 from impact.i18n import _
 from impact.web import dashboard, ui
-from impact.web.dashboard import DAY, INTEGER, MOMENT, MONTH, PERCENT, TEXT, Column
+from impact.web.dashboard import DAY, INTEGER, MOMENT, MONTH, TEXT, Column
 
 ctx = ui.page_setup("partners")
 run, scope, options, figures, period = dashboard.page_top(_("Partner activity"))
@@ -228,17 +228,6 @@ else:
             drawn, _("Each partner's targets: share reached so far"), _("Pace expected by now"), status_names
         ),
         drawn,
-        [
-            Column("partner_name", _("Partner"), TEXT),
-            Column("metric_name", _("Measure"), TEXT),
-            Column("target_name", _("Target"), TEXT),
-            Column("period_start", _("From"), DAY),
-            Column("period_end", _("To"), DAY),
-            Column("target", _("Target value"), INTEGER),
-            Column("actual", _("Actual so far"), INTEGER),
-            Column("share", _("% of target"), PERCENT),
-            Column("expected_text", _("Pace expected by now"), TEXT),
-            Column("status_name", _("Status"), TEXT),
-        ],
+        dashboard.target_columns(partner_first=True),
         caption=_(goals.DEFINITIONS.help),
     )

@@ -56,6 +56,23 @@ class Column:
     kind: str = TEXT
 
 
+def target_columns(name: str | None = None, partner_first: bool = False) -> list[Column]:
+    """The columns of a table of targets with their progress (goals.progress_frame): the Goals page's
+    tables and each partner's targets on /partners. `name` is the target's name column (target_name)."""
+    measure, partner = Column("metric_name", _("Measure"), TEXT), Column("partner_name", _("Partner"), TEXT)
+    return [
+        *((partner, measure) if partner_first else (measure, partner)),
+        Column(name or "target_name", _("Target"), TEXT),
+        Column("period_start", _("From"), DAY),
+        Column("period_end", _("To"), DAY),
+        Column("target", _("Target value"), INTEGER),
+        Column("actual", _("Actual so far"), INTEGER),
+        Column("share", _("% of target"), PERCENT),
+        Column("expected_text", _("Pace expected by now"), TEXT),
+        Column("status_name", _("Status"), TEXT),
+    ]
+
+
 def kpi_cards(
     now: dict[str, int],
     before: dict[str, int] | None,

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
-from impact import config, db, ingest
+from impact import config, db, ingest, public
+from impact.ingest import batches
+
+# Property tests (tests/test_ingest_properties.py): 15 generated files per test in `make test`,
+# where each file is loaded and undone; HYPOTHESIS_PROFILE=thorough tries 300. A failing example is
+# kept in .hypothesis/ and tried first on the next run.
+settings.register_profile("suite", max_examples=15)
+settings.register_profile("thorough", max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -39,14 +49,19 @@ def copy_database(source: Path, target: Path) -> Path:
     return target
 
 
-def _built_once(folder: Path, names: list[str]) -> Path:
-    """A database with `names` loaded, in `folder`, released so that it can be copied."""
+def _built_once(folder: Path, names: list[str], builders_base: bool = False) -> Path:
+    """A database with `names` loaded (or the builders' partners and events), in `folder`, released
+    so that it can be copied."""
     path = folder / "coalition.duckdb"
     with pytest.MonkeyPatch.context() as env:
         env.delenv("IMPACT_KEY_FILE", raising=False)  # the key sits beside the file and travels with it
         db.connection(path)
         if names:
             load_fixture_files(path, names)
+        if builders_base:
+            from tests import builders
+
+            builders.load_base(path)
         db.close(path)
     return path
 
@@ -55,6 +70,12 @@ def _built_once(folder: Path, names: list[str]) -> Path:
 def schema_only_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with the schema only, made once per session; never opened again (tests get copies)."""
     return _built_once(tmp_path_factory.mktemp("schema_only"), [])
+
+
+@pytest.fixture(scope="session")
+def built_base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The builders' partners and events (tests/builders.py), loaded once per session; never opened again."""
+    return _built_once(tmp_path_factory.mktemp("base_db"), [], builders_base=True)
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +92,17 @@ def built_fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def empty_db(schema_only_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty database (schema only) that the app and the engine both use."""
     path = copy_database(schema_only_db, tmp_path / "coalition.duckdb")
+    monkeypatch.setenv("IMPACT_DB", str(path))
+    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
+    db.connection(path)
+    yield path
+    db.close(path)
+
+
+@pytest.fixture
+def base_db(built_base_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The builders' partners and events, which every builders' engagements file refers to (this test's own copy)."""
+    path = copy_database(built_base_db, tmp_path / "coalition.duckdb")
     monkeypatch.setenv("IMPACT_DB", str(path))
     monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
     db.connection(path)
@@ -137,6 +169,25 @@ def sign_in_as(at: AppTest, name: str) -> None:
     from impact.web import auth
 
     at.session_state[auth.SESSION_KEY] = {"name": name, "iat": time.time()}
+
+
+@pytest.fixture(autouse=True)
+def _public_reports_built_on_a_visit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loads and undos in tests leave the public page's stored reports to be built by the next visit.
+
+    In the app, impact.public builds every protected report again after each committed change (its
+    listener on ingest.batches); in a test that loads files that is a protected report per load and
+    per undo, most of the suite's time. A visit builds a missing report itself, so pages read the same.
+    Tests about the reports being built after a change ask for `reports_follow_changes`.
+    """
+    if "reports_follow_changes" not in request.fixturenames:
+        monkeypatch.setattr(batches, "_listeners", [])
+
+
+@pytest.fixture
+def reports_follow_changes() -> None:
+    """Each committed load or undo builds the public page's stored reports again, as in the app."""
+    assert public._after_change in batches._listeners
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -44,7 +44,7 @@ def _stored(path: Path) -> list[tuple[str, str, str]]:
 # --- stored when the data changes --------------------------------------------------------------
 
 
-def test_the_report_is_rebuilt_after_a_load_and_after_an_undo(fixture_db: Path) -> None:
+def test_the_report_is_rebuilt_after_a_load_and_after_an_undo(fixture_db: Path, reports_follow_changes: None) -> None:
     """A load stores a report of the new data (its people equal SQL's count); its undo stores one
     of the data before, and each time the data version changes."""
     public.refresh_reports(fixture_db)
@@ -69,7 +69,7 @@ def test_the_report_is_rebuilt_after_a_load_and_after_an_undo(fixture_db: Path) 
     assert json.loads(undone)["figures"]["unique_people_value"][-1] == people
 
 
-def test_the_demo_command_stores_the_open_pages_report(tmp_path: Path) -> None:
+def test_the_demo_command_stores_the_open_pages_report(tmp_path: Path, reports_follow_changes: None) -> None:
     """`python -m impact demo` ends with the public page's report stored for the data it built."""
     from impact import cli
 

@@ -25,8 +25,7 @@ from tests import builders
 from tests.conftest import sql
 
 TODAY = date(2025, 3, 14)
-SETTINGS = settings(
-    max_examples=40,
+SETTINGS = settings(  # how many examples: the profile loaded in tests/conftest.py
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -151,13 +150,6 @@ def _put_chinese_language(generated: Generated, spelling: tuple[str, str]) -> No
     position = generated.columns.index("language")
     generated.rows[0][position] = spelling[0]
     generated.expected[0]["language"] = spelling[1]
-
-
-@pytest.fixture
-def base_db(empty_db: Path) -> Path:
-    """One database per test function (not per example): examples undo what they store."""
-    builders.load_base(empty_db)
-    return empty_db
 
 
 def _hmac64(key: bytes, raw: str) -> int:

@@ -35,13 +35,6 @@ def _batches(database: Path) -> int:
     return sql(database, "select count(*) from batches")[0][0]
 
 
-@pytest.fixture
-def base_db(empty_db: Path) -> Path:
-    """An empty database with the builders' partners and events stored."""
-    builders.load_base(empty_db)
-    return empty_db
-
-
 # ------------------------------------------------------------------------- headers
 
 
@@ -156,15 +149,14 @@ def test_every_value_and_alias_of_an_engagement_vocabulary_is_stored_canonical(b
     assert {f"E{n}": value for n, (_written, value) in enumerate(pairs)} == stored
 
 
-def test_every_event_type_and_alias_is_stored_canonical(empty_db: Path) -> None:
+def test_every_event_type_and_alias_is_stored_canonical(base_db: Path) -> None:
     """Event types are normalised: 'Town Hall', 'townhall' and 市民大會 are all town_hall."""
-    builders.load_base(empty_db)
     pairs = _spellings(vocab.EVENT_TYPES, vocab.EVENT_TYPE_ALIASES)
     rows = [("event_id", "event_date", "host_partner_id", "event_type")]
     rows += [(f"T{n}", "2024-01-01", "HYC", written) for n, (written, _stored) in enumerate(pairs)]
-    report = _load(empty_db, rows, name="events.csv")
+    report = _load(base_db, rows, name="events.csv")
     assert report.ok, [str(p) for p in report.problems[:5]]
-    stored = dict(sql(empty_db, "select event_id, event_type from events where event_id like 'T%'"))
+    stored = dict(sql(base_db, "select event_id, event_type from events where event_id like 'T%'"))
     assert stored == {f"T{n}": value for n, (_written, value) in enumerate(pairs)}
 
 
@@ -214,18 +206,17 @@ def test_empty_markers_are_an_error_in_required_columns(base_db: Path, marker: s
     assert all(p.reason == "a value is required" for p in report.problems)
 
 
-def test_attendance_accepts_thousands_separators_and_whole_decimals(empty_db: Path) -> None:
+def test_attendance_accepts_thousands_separators_and_whole_decimals(base_db: Path) -> None:
     """'1,234' and '12.0' are whole numbers; '-3' and '12.5' are refused."""
-    builders.load_base(empty_db)
     header = ("event_id", "event_date", "host_partner_id", "event_type", "attendance")
     good = [header, ("A1", "2024-01-01", "HYC", "workshop", "1,234"), ("A2", "2024-01-01", "HYC", "workshop", "12.0")]
-    assert _load(empty_db, good, name="ev.csv").ok
-    assert sql(empty_db, "select event_id, attendance from events where event_id like 'A%' order by 1") == [
+    assert _load(base_db, good, name="ev.csv").ok
+    assert sql(base_db, "select event_id, attendance from events where event_id like 'A%' order by 1") == [
         ("A1", 1234),
         ("A2", 12),
     ]
     bad = [header, ("B1", "2024-01-01", "HYC", "workshop", "-3"), ("B2", "2024-01-01", "HYC", "workshop", "12.5")]
-    report = _load(empty_db, bad, name="ev2.csv")
+    report = _load(base_db, bad, name="ev2.csv")
     assert _problems(report) == [(2, "attendance", "-3"), (3, "attendance", "12.5")]
 
 
@@ -290,11 +281,10 @@ def test_a_contact_after_today_is_refused_but_today_is_fine(base_db: Path) -> No
     assert "after today" in report.problems[0].reason
 
 
-def test_an_event_may_be_planned_in_the_future(empty_db: Path) -> None:
+def test_an_event_may_be_planned_in_the_future(base_db: Path) -> None:
     """The contract limits contact dates, not event dates: a planned event loads."""
-    builders.load_base(empty_db)
     rows = [("event_id", "event_date", "host_partner_id", "event_type"), ("F1", "2099-01-01", "HYC", "workshop")]
-    assert _load(empty_db, rows, name="future.csv").ok
+    assert _load(base_db, rows, name="future.csv").ok
 
 
 # ------------------------------------------------------------ duplicates, references
@@ -333,18 +323,16 @@ def test_an_engagement_already_stored_is_a_conflict_naming_its_batch(base_db: Pa
         ),
     ],
 )
-def test_partner_and_event_ids_twice_in_a_file_are_refused(empty_db: Path, kind: str, rows: list, column: str) -> None:
+def test_partner_and_event_ids_twice_in_a_file_are_refused(base_db: Path, kind: str, rows: list, column: str) -> None:
     """Partner ids and event ids are unique in their file."""
-    builders.load_base(empty_db)
-    assert _problems(_load(empty_db, rows, name=f"{kind}.csv")) == [(3, column, rows[2][0])]
+    assert _problems(_load(base_db, rows, name=f"{kind}.csv")) == [(3, column, rows[2][0])]
 
 
-def test_partner_and_event_ids_already_stored_are_conflicts(empty_db: Path) -> None:
+def test_partner_and_event_ids_already_stored_are_conflicts(base_db: Path) -> None:
     """Loading a stored partner or event id again is refused with how to correct it."""
-    builders.load_base(empty_db)
-    partners = _load(empty_db, [("partner_id", "name"), ("HYC", "Again")], name="p2.csv")
+    partners = _load(base_db, [("partner_id", "name"), ("HYC", "Again")], name="p2.csv")
     events = _load(
-        empty_db,
+        base_db,
         [("event_id", "event_date", "host_partner_id", "event_type"), ("EV1", "2024-01-01", "HYC", "other")],
         name="e2.csv",
     )
@@ -359,9 +347,8 @@ def test_references_to_unknown_partners_and_events_are_refused(base_db: Path) ->
     assert sorted(_problems(_load(base_db, rows))) == [(2, "partner_id", "NOPE"), (3, "event_id", "EV404")]
 
 
-def test_an_event_host_and_co_hosts_must_be_known_and_a_co_host_is_not_the_host(empty_db: Path) -> None:
+def test_an_event_host_and_co_hosts_must_be_known_and_a_co_host_is_not_the_host(base_db: Path) -> None:
     """Unknown host, unknown co-host and the host listed as its own co-host are each a problem."""
-    builders.load_base(empty_db)
     header = ("event_id", "event_date", "host_partner_id", "co_host_partner_ids", "event_type")
     rows = [
         header,
@@ -369,7 +356,7 @@ def test_an_event_host_and_co_hosts_must_be_known_and_a_co_host_is_not_the_host(
         ("H2", "2024-01-01", "HYC", "CLA;GHOST", "workshop"),
         ("H3", "2024-01-01", "HYC", "HYC", "workshop"),
     ]
-    report = _load(empty_db, rows, name="hosts.csv")
+    report = _load(base_db, rows, name="hosts.csv")
     assert _problems(report) == [
         (2, "host_partner_id", "ZZZ"),
         (3, "co_host_partner_ids", "GHOST"),
@@ -378,24 +365,22 @@ def test_an_event_host_and_co_hosts_must_be_known_and_a_co_host_is_not_the_host(
     assert "is the host" in report.problems[2].reason
 
 
-def test_co_hosts_are_stored_as_a_list_and_one_row_each(empty_db: Path) -> None:
+def test_co_hosts_are_stored_as_a_list_and_one_row_each(base_db: Path) -> None:
     """'CLA; SSE' (either semicolon, spaces allowed) becomes two co-host rows of the event."""
-    builders.load_base(empty_db)
     header = ("event_id", "event_date", "host_partner_id", "co_host_partner_ids", "event_type")
-    assert _load(empty_db, [header, ("C1", "2024-01-01", "HYC", "CLA； SSE ;", "workshop")], name="c.csv").ok
-    assert sql(empty_db, "select co_host_partner_ids from events where event_id = 'C1'") == [(["CLA", "SSE"],)]
-    assert sql(empty_db, "select partner_id from event_cohosts where event_id = 'C1' order by 1") == [
+    assert _load(base_db, [header, ("C1", "2024-01-01", "HYC", "CLA； SSE ;", "workshop")], name="c.csv").ok
+    assert sql(base_db, "select co_host_partner_ids from events where event_id = 'C1'") == [(["CLA", "SSE"],)]
+    assert sql(base_db, "select partner_id from event_cohosts where event_id = 'C1' order by 1") == [
         ("CLA",),
         ("SSE",),
     ]
 
 
-def test_an_events_file_without_a_co_host_column_loads(empty_db: Path) -> None:
+def test_an_events_file_without_a_co_host_column_loads(base_db: Path) -> None:
     """The optional list column may be left out entirely (this used to crash the engine)."""
-    builders.load_base(empty_db)
     rows = [("event_id", "event_date", "host_partner_id", "event_type"), ("N1", "2024-01-01", "HYC", "outreach")]
-    assert _load(empty_db, rows, name="n.csv").ok
-    assert sql(empty_db, "select co_host_partner_ids, languages from events where event_id = 'N1'") == [(None, None)]
+    assert _load(base_db, rows, name="n.csv").ok
+    assert sql(base_db, "select co_host_partner_ids, languages from events where event_id = 'N1'") == [(None, None)]
 
 
 # ----------------------------------------------------------------- file as a whole
@@ -508,14 +493,13 @@ def test_undo_removes_the_batch_rows_and_marks_it_undone(base_db: Path) -> None:
     ]
 
 
-def test_undo_of_events_removes_their_co_hosts(empty_db: Path) -> None:
+def test_undo_of_events_removes_their_co_hosts(base_db: Path) -> None:
     """Undoing an events batch also removes its co-host rows."""
-    builders.load_base(empty_db)
-    events_batch = sql(empty_db, "select batch_id from batches where kind = 'events'")[0][0]
-    assert sql(empty_db, "select count(*) from event_cohosts") == [(3,)]
-    ingest.undo_batch(events_batch, database=empty_db)
-    assert sql(empty_db, "select count(*) from events") == [(0,)]
-    assert sql(empty_db, "select count(*) from event_cohosts") == [(0,)]
+    events_batch = sql(base_db, "select batch_id from batches where kind = 'events'")[0][0]
+    assert sql(base_db, "select count(*) from event_cohosts") == [(3,)]
+    ingest.undo_batch(events_batch, database=base_db)
+    assert sql(base_db, "select count(*) from events") == [(0,)]
+    assert sql(base_db, "select count(*) from event_cohosts") == [(0,)]
 
 
 def test_undo_is_refused_while_other_batches_depend_on_it(base_db: Path) -> None:

@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 from impact import ingest
-from tests import builders
 from tests.conftest import sql
 from tests.goal_builders import MILESTONES, load, problems
-
-
-@pytest.fixture
-def base_db(empty_db: Path) -> Path:
-    builders.load_base(empty_db)
-    return empty_db
 
 
 def test_a_milestones_file_is_stored_with_its_partners_and_public_as_a_boolean(base_db: Path) -> None:

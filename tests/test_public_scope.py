@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from impact import db, public
-from tests import builders
 from tests.conftest import sql
 from tests.goal_builders import load, problems
 
@@ -25,11 +24,10 @@ MILESTONES = (
 
 
 @pytest.fixture
-def milestones_db(empty_db: Path) -> Path:
-    builders.load_base(empty_db)
-    report = load(empty_db, MILESTONES)
+def milestones_db(base_db: Path) -> Path:
+    report = load(base_db, MILESTONES)
     assert report.ok, problems(report)
-    return empty_db
+    return base_db
 
 
 def _titles(database: Path, partners: tuple[str, ...] | None) -> list[str]:

@@ -19,12 +19,6 @@ def _row(number: int, partner: str, referred_by: str) -> tuple[str, ...]:
     return (*builders.engagement(number, partner=partner), referred_by)
 
 
-@pytest.fixture
-def base_db(empty_db: Path) -> Path:
-    builders.load_base(empty_db)
-    return empty_db
-
-
 def _process(database: Path, rows: list, header=HEADER, encoding: str = "utf-8"):
     data = builders.csv_bytes([header, *rows], encoding=encoding)
     return ingest.process(data, "contacts.csv", database=database, by="test", store=True)
@@ -91,14 +85,13 @@ def test_a_bad_referral_in_a_big5_file_with_chinese_headers_names_its_line_and_c
     assert [(p.line, p.column, p.value) for p in report.problems] == [(3, "referred_by_partner_id", "CLA")]
 
 
-def test_a_partners_batch_cannot_be_undone_under_contacts_it_referred(empty_db: Path) -> None:
+def test_a_partners_batch_cannot_be_undone_under_contacts_it_referred(base_db: Path) -> None:
     """A partner that only referred people is still referred to: its batch's undo waits for the contacts."""
-    builders.load_base(empty_db)
     extra = builders.csv_bytes([builders.PARTNERS[0], ("NEW", "New Partner", "", "", "")])
-    added = ingest.process(extra, "new.csv", database=empty_db, store=True)
-    contacts = _process(empty_db, [_row(1, "HYC", "NEW")])
+    added = ingest.process(extra, "new.csv", database=base_db, store=True)
+    contacts = _process(base_db, [_row(1, "HYC", "NEW")])
     with pytest.raises(ingest.UndoRefused, match=rf"batch {contacts.batch_id} \(engagements\)"):
-        ingest.undo_batch(added.batch_id, database=empty_db)
+        ingest.undo_batch(added.batch_id, database=base_db)
 
 
 def test_the_fixture_database_holds_the_fixture_files_referrals(fixture_db: Path) -> None:

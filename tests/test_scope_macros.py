@@ -66,14 +66,13 @@ def test_a_partner_filter_keeps_the_events_it_hosted_or_co_hosted(fixture_db: Pa
     assert _macro_count(fixture_db, "events_in_scope", partners=["CLA"]) == expected
 
 
-def test_headcount_only_events_are_the_events_without_individual_records(empty_db: Path) -> None:
+def test_headcount_only_events_are_the_events_without_individual_records(base_db: Path) -> None:
     """Of three events, one has a recorded contact and one no headcount: only the third is headcount-only."""
-    builders.load_base(empty_db)
     rows = [builders.ENGAGEMENT_HEADER, builders.engagement(1, day=date(2024, 1, 15), event="EV1")]
-    report = ingest.process(builders.csv_bytes(rows), "e.csv", database=empty_db, by="test", store=True)
+    report = ingest.process(builders.csv_bytes(rows), "e.csv", database=base_db, by="test", store=True)
     assert report.ok, [str(p) for p in report.problems]
     params = {**PERIOD, "partners": None, "languages": None, "neighborhoods": None}
-    events = sql(empty_db, f"select event_id from headcount_only_events({CALL})", params)
+    events = sql(base_db, f"select event_id from headcount_only_events({CALL})", params)
     assert events == [("EV2",)]
 
 

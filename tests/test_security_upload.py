@@ -91,22 +91,20 @@ def test_a_name_with_a_control_character_is_refused_with_its_line_and_column(
     assert sql(empty_db, "select count(*) from partners") == [(0,)]
 
 
-def test_free_text_that_is_never_shown_may_keep_tabs_and_line_breaks_but_no_nul(empty_db: Path) -> None:
+def test_free_text_that_is_never_shown_may_keep_tabs_and_line_breaks_but_no_nul(base_db: Path) -> None:
     """An event title may span lines (as before); a NUL in it is refused."""
-    builders.load_base(empty_db)
     header = ("event_id", "event_date", "host_partner_id", "event_type", "title")
     good = [header, ("EV9", "2024-05-01", "HYC", "workshop", "Line one\nline two\twith a tab")]
-    assert ingest.process(builders.csv_bytes(good), "e.csv", database=empty_db, store=True).ok
+    assert ingest.process(builders.csv_bytes(good), "e.csv", database=base_db, store=True).ok
     bad = [header, ("EV10", "2024-05-01", "HYC", "workshop", "Title\x00")]
-    report = ingest.process(builders.csv_bytes(bad), "e2.csv", database=empty_db, store=True)
+    report = ingest.process(builders.csv_bytes(bad), "e2.csv", database=base_db, store=True)
     assert [(p.line, p.column) for p in report.problems if p.template == CONTROL_CHARACTER] == [(2, "title")]
 
 
-def test_a_participant_id_with_a_control_character_is_reported_without_its_value(empty_db: Path) -> None:
+def test_a_participant_id_with_a_control_character_is_reported_without_its_value(base_db: Path) -> None:
     """Participant ids are never shown, not even in a problem."""
-    builders.load_base(empty_db)
     rows = [builders.ENGAGEMENT_HEADER, builders.engagement(1, person="P\x00-1")]
-    report = ingest.process(builders.csv_bytes(rows), "g.csv", database=empty_db)
+    report = ingest.process(builders.csv_bytes(rows), "g.csv", database=base_db)
     problem = next(p for p in report.problems if p.template == CONTROL_CHARACTER)
     assert (problem.column, problem.value) == ("participant_id", None)
 

@@ -27,12 +27,6 @@ def _process(database: Path, rows: list, *, header=HEADER, encoding: str = "utf-
     return ingest.process(data, name, database=database, by="test", store=True, **kw)
 
 
-@pytest.fixture
-def base_db(empty_db: Path) -> Path:
-    builders.load_base(empty_db)
-    return empty_db
-
-
 def _every_stored_text(path: Path) -> str:
     """Every value of every column of every table, as text: where a raw id would show if it were stored."""
     tables = [t for (t,) in sql(path, "select table_name from duckdb_tables() where schema_name = 'main'")]

@@ -14,12 +14,6 @@ from tests.conftest import sql
 from tests.goal_builders import SURVEY_HEADER, load, problems, survey
 
 
-@pytest.fixture
-def base_db(empty_db: Path) -> Path:
-    builders.load_base(empty_db)
-    return empty_db
-
-
 def test_a_surveys_file_is_stored_as_the_contract_says(base_db: Path) -> None:
     """Languages and neighborhoods normalised, yes/no as BOOLEAN, 1-5 as numbers, the comment as written."""
     comment = '  Staff spoke Toisanese, "thank you" 多謝!  '

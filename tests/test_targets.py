@@ -15,13 +15,6 @@ from tests.conftest import sql
 from tests.goal_builders import TARGETS, load, problems
 
 
-@pytest.fixture
-def base_db(empty_db: Path) -> Path:
-    """Partners HYC, CLA, SSE and their events."""
-    builders.load_base(empty_db)
-    return empty_db
-
-
 def _current(path: Path) -> list[tuple]:
     return sql(
         path,

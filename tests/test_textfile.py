@@ -142,49 +142,45 @@ def test_header_cells_are_read_trimmed_and_unquoted() -> None:
 
 
 @pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gb18030", "big5", "utf-16", "utf-16-le", "utf-16-be"])
-def test_chinese_text_is_stored_exactly_whatever_the_encoding(empty_db: Path, codec: str) -> None:
+def test_chinese_text_is_stored_exactly_whatever_the_encoding(base_db: Path, codec: str) -> None:
     """Free text in a Big5/GB18030/UTF-16 file is stored as the same characters, never garbled."""
-    builders.load_base(empty_db)
     rows = [
         builders.ENGAGEMENT_HEADER,
         builders.engagement(1, language="廣東話", neighborhood="華埠", service="長者防騙講座"),
         builders.engagement(2, language="台山話", neighborhood="訪谷", service="法律諮詢; 社區安全"),
     ]
-    report = ingest.process(builders.csv_bytes(rows, encoding=codec), "zh.csv", database=empty_db, store=True)
+    report = ingest.process(builders.csv_bytes(rows, encoding=codec), "zh.csv", database=base_db, store=True)
     assert report.ok, [str(p) for p in report.problems]
-    stored = sql(empty_db, "select engagement_id, language, neighborhood, service_type from engagements order by 1")
+    stored = sql(base_db, "select engagement_id, language, neighborhood, service_type from engagements order by 1")
     assert stored == [
         ("E1", "Cantonese", "Chinatown", "長者防騙講座"),
         ("E2", "Toisanese", "Visitacion Valley", "法律諮詢; 社區安全"),
     ]
 
 
-def test_windows_1252_spanish_text_is_stored_exactly(empty_db: Path) -> None:
+def test_windows_1252_spanish_text_is_stored_exactly(base_db: Path) -> None:
     """Accents and curly quotes of a Windows-1252 export are stored as written."""
-    builders.load_base(empty_db)
     service = "Asesoría “legal” – niños"
     rows = [builders.ENGAGEMENT_HEADER, builders.engagement(1, language="Español", service=service)]
-    report = ingest.process(builders.csv_bytes(rows, encoding="cp1252"), "es.csv", database=empty_db, store=True)
+    report = ingest.process(builders.csv_bytes(rows, encoding="cp1252"), "es.csv", database=base_db, store=True)
     assert (report.ok, report.encoding) == (True, "Windows-1252")
-    assert sql(empty_db, "select language, service_type from engagements") == [("Spanish", service)]
+    assert sql(base_db, "select language, service_type from engagements") == [("Spanish", service)]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
-def test_quoted_values_with_delimiters_and_line_breaks_are_stored_whole(empty_db: Path, delimiter: str) -> None:
+def test_quoted_values_with_delimiters_and_line_breaks_are_stored_whole(base_db: Path, delimiter: str) -> None:
     """A quoted value holding every delimiter, a quote and a line break is one value."""
-    builders.load_base(empty_db)
     service = 'food bank, rides; "escort"\tand\nfollow-up'
     rows = [builders.ENGAGEMENT_HEADER, builders.engagement(1, service=service), builders.engagement(2)]
-    report = ingest.process(builders.csv_bytes(rows, delimiter), "q.csv", database=empty_db, store=True)
+    report = ingest.process(builders.csv_bytes(rows, delimiter), "q.csv", database=base_db, store=True)
     assert (report.ok, report.delimiter, report.row_count) == (True, delimiter, 2)
-    assert sql(empty_db, "select service_type from engagements where engagement_id = 'E1'") == [(service,)]
+    assert sql(base_db, "select service_type from engagements where engagement_id = 'E1'") == [(service,)]
 
 
-def test_old_mac_line_breaks_are_read(empty_db: Path) -> None:
+def test_old_mac_line_breaks_are_read(base_db: Path) -> None:
     """A file whose lines end in a lone carriage return (and holds one inside a row) reads as rows."""
-    builders.load_base(empty_db)
     text = builders.csv_text([HEADER_ROW, builders.engagement(1), builders.engagement(2)]).replace("\n", "\r")
     assert textfile.read_header(text, ",")[:2] == ["engagement_id", "engaged_on"]
     assert textfile.detect_delimiter(text) == ","
-    report = ingest.process(text.encode(), "mac.csv", database=empty_db, store=True)
+    report = ingest.process(text.encode(), "mac.csv", database=base_db, store=True)
     assert (report.ok, report.row_count) == (True, 2), [str(p) for p in report.problems]

@@ -258,7 +258,7 @@ APP_SETTLED = """() => {
 def wait_for_app(page: Page) -> None:
     """Wait until Streamlit has finished running the page's script (after a page load or a rerun
     that has begun; after a click, also wait for what the click should show)."""
-    page.wait_for_function(APP_SETTLED, timeout=60_000)
+    page.wait_for_function(APP_SETTLED, timeout=60_000, polling=100)
 
 
 # Counts the script runs that start on this page from now on (the attribute turns "running").

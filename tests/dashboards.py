@@ -5,6 +5,7 @@ never the queries/ files the pages use)."""
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from impact import config, db
 from impact.web import auth, dashboard
-from tests.conftest import GOOD_ENGAGEMENT_FILES, load_fixture_files
+from tests.conftest import GOOD_ENGAGEMENT_FILES, copy_database, load_fixture_files
 
 DIRECTOR = auth.User("test-director", "director", "local")
 PAGES = {
@@ -33,9 +34,22 @@ DEFAULT_START = date(2023, 12, 1)
 DEFAULT_END = date(2024, 11, 30)
 
 
+_BUILT: list[Path] = []  # the coalition this test process built once, released; copied by build_coalition
+
+
 def build_coalition(path: Path) -> Path:
+    """The fixture coalition (partners, events and the good engagements files; no staff) at `path`,
+    opened: a copy of the one this test process loaded from the CSV files the first time."""
+    if not _BUILT:
+        built = Path(tempfile.mkdtemp(prefix="impact-coalition-")) / "coalition.duckdb"
+        with pytest.MonkeyPatch.context() as env:
+            env.delenv("IMPACT_KEY_FILE", raising=False)  # the key sits beside the file and travels with it
+            db.connection(built)
+            load_fixture_files(built, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
+            db.close(built)
+        _BUILT.append(built)
+    copy_database(_BUILT[0], path)
     db.connection(path)
-    load_fixture_files(path, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
     return path
 
 

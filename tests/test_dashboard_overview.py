@@ -192,16 +192,15 @@ def test_the_period_caption_states_both_date_ranges(as_director: Path) -> None:
     assert "Jan 1, 2023 to Dec 31, 2023, compared with Jan 1, 2022 to Dec 31, 2022." in captions
 
 
-def test_charts_and_cards_are_refreshed_after_an_upload(empty_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_charts_and_cards_are_refreshed_after_an_upload(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Cached results and drawn charts are reused until data changes; after an upload they show it."""
-    dashboards.build_coalition(empty_db)
     monkeypatch.setattr(auth, "current_user", lambda: dashboards.DIRECTOR)
     ui.data_changed()
     at = open_page("overview", {"period": "this-year"})  # to December 28, the month under way
     people = int(metric_values(at)["Unique people reached"].replace(",", ""))
     december = by_month(figures(at)["Unique people and contacts by month"], "Unique people")["2024-12"]
     rows = [builders.ENGAGEMENT_HEADER, builders.engagement(1, day=date(2024, 12, 27), partner="HYC", person="new-1")]
-    report = ingest.process(builders.csv_bytes(rows), "late.csv", database=empty_db, by="test", store=True)
+    report = ingest.process(builders.csv_bytes(rows), "late.csv", database=fixture_db, by="test", store=True)
     assert report.ok, [str(p) for p in report.problems]
     at.run()
     assert metric_values(at)["Unique people reached"] == f"{people:,}"  # still the cached view

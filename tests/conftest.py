@@ -99,6 +99,61 @@ def empty_db(schema_only_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     db.close(path)
 
 
+@pytest.fixture(scope="session")
+def built_outcomes_db(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture coalition with tests/goal_builders' targets, milestones (one public, two not) and
+    120 survey responses (every fifth with a comment), loaded once per session; never opened again."""
+    from tests.goal_builders import load_outcomes
+
+    path = copy_database(built_fixture_db, tmp_path_factory.mktemp("outcomes_db") / "coalition.duckdb")
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("IMPACT_KEY_FILE", raising=False)
+        db.connection(path)
+        load_outcomes(path)
+        db.close(path)
+    return path
+
+
+@pytest.fixture
+def outcomes_db(built_outcomes_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The fixture coalition with targets, milestones and survey responses (this test's own copy)."""
+    path = copy_database(built_outcomes_db, tmp_path / "coalition.duckdb")
+    monkeypatch.setenv("IMPACT_DB", str(path))
+    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
+    db.connection(path)
+    yield path
+    db.close(path)
+
+
+@pytest.fixture(scope="session")
+def published_site(
+    built_outcomes_db: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[tuple[Path, Path]]:
+    """The static site `python -m impact publish` writes from a copy of the outcomes database, and
+    this process's own copy of that database: (DIR, database). Published once per run: the first
+    pytest-xdist worker to ask publishes it under a lock in the run's shared folder, the other reads
+    it (tests/test_publish.py and tests/browser/test_publish_browser.py). No test may change it."""
+    import fcntl
+
+    from impact import cli
+
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    folder = shared / "published_site"
+    folder.mkdir(exist_ok=True)
+    source, out = folder / "coalition.duckdb", folder / "site"
+    with pytest.MonkeyPatch.context() as env, (folder / ".lock").open("w") as lock:
+        env.delenv("IMPACT_KEY_FILE", raising=False)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not (folder / ".done").exists():
+            copy_database(built_outcomes_db, source)
+            assert cli.main(["publish", "--out", str(out), "--db", str(source)]) == 0
+            db.close(source)
+            (folder / ".done").touch()
+        database = copy_database(source, tmp_path_factory.mktemp("published_db") / "coalition.duckdb")
+    yield out, database
+    db.close(database)
+
+
 @pytest.fixture
 def base_db(built_base_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The builders' partners and events, which every builders' engagements file refers to (this test's own copy)."""

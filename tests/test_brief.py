@@ -20,7 +20,7 @@ import pytest
 
 from impact import brief, cli, db, i18n, metrics, public, public_view, shares
 from tests.conftest import copy_database, sql
-from tests.test_publish import expected_page, free_texts, published_database
+from tests.test_publish import expected_page, free_texts
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (make system-deps)")
 
@@ -40,11 +40,11 @@ def page_sizes(path: Path) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def database(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def database(built_outcomes_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The fixture coalition with targets, milestones and survey responses (this module's own copy)."""
     with pytest.MonkeyPatch.context() as env:
         env.delenv("IMPACT_KEY_FILE", raising=False)
-        path = published_database(built_fixture_db, tmp_path_factory.mktemp("brief"))
+        path = copy_database(built_outcomes_db, tmp_path_factory.mktemp("brief") / "coalition.duckdb")
         yield path
         db.close(path)
 

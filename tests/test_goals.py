@@ -13,17 +13,9 @@ import pytest
 from impact import goals, metrics
 from impact.roles import User
 from tests.conftest import sql
-from tests.goal_builders import load_outcomes
 
 LAST_DAY = date(2024, 12, 28)  # the fixture coalition's latest day with data
 YEAR = (date(2024, 1, 1), date(2024, 12, 31))
-
-
-@pytest.fixture
-def outcomes_db(fixture_db: Path) -> Path:
-    """The fixture coalition with tests/goal_builders' targets, milestones and survey responses."""
-    load_outcomes(fixture_db)
-    return fixture_db
 
 
 def _by_target(found: list[goals.Progress]) -> dict[tuple[str, str | None], goals.Progress]:

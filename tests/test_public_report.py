@@ -106,11 +106,10 @@ def test_a_new_link_gets_its_report_and_the_others_are_kept_as_they_were(fixture
     assert dict(sql(fixture_db, "select scope_key, built_at from public_reports"))[open_key] > before[open_key]
 
 
-def test_the_stored_report_reads_back_as_it_was_built(fixture_db: Path) -> None:
+def test_the_stored_report_reads_back_as_it_was_built(outcomes_db: Path) -> None:
     """JSON there and back: the same published labels and numbers, partners by id with both names."""
-    load_outcomes(fixture_db)
-    scope = public.open_scope(fixture_db)
-    built = public.build_report(scope, _run(fixture_db), LIMIT)
+    scope = public.open_scope(outcomes_db)
+    built = public.build_report(scope, _run(outcomes_db), LIMIT)
     stored = public.from_json(public.to_json(built))
     pd.testing.assert_frame_equal(stored.figures, built.figures)
     pd.testing.assert_frame_equal(stored.survey, built.survey)
@@ -340,14 +339,13 @@ def test_a_share_links_collaboration_names_only_pairs_of_its_own_partners(fixtur
     assert set(report.partners["partner_id"]) <= {"CLA", "HYC"}
 
 
-def test_a_one_year_share_link_shows_its_year_once_and_no_other_partner(fixture_db: Path) -> None:
+def test_a_one_year_share_link_shows_its_year_once_and_no_other_partner(outcomes_db: Path) -> None:
     """HYC and CLA in 2024: one set of headline figures, no year to choose, no all-years sentence, the
     year's public milestone, and no partner outside the link named anywhere on the page."""
-    load_outcomes(fixture_db)
     _link, token = shares.create(
-        "2024", ["HYC", "CLA"], date(2024, 1, 1), date(2024, 12, 31), date.today(), "d", fixture_db
+        "2024", ["HYC", "CLA"], date(2024, 1, 1), date(2024, 12, 31), date.today(), "d", outcomes_db
     )
-    public.refresh_reports(fixture_db)
+    public.refresh_reports(outcomes_db)
     at = open_numbers(_app(token))
     assert not at.exception
     assert len([m for m in at.metric if m.label == "Unique people reached"]) == 1
@@ -355,7 +353,7 @@ def test_a_one_year_share_link_shows_its_year_once_and_no_other_partner(fixture_
     assert not any("All years" in m.value for m in at.markdown)
     text = sent(at)
     assert "language access funded" in text  # its public milestone (M1), though there is no trend to mark it on
-    others = [name for (name,) in sql(fixture_db, "select name from partners where partner_id not in ('HYC', 'CLA')")]
+    others = [name for (name,) in sql(outcomes_db, "select name from partners where partner_id not in ('HYC', 'CLA')")]
     assert others and not [n for n in others if n in text]
 
 
@@ -379,19 +377,18 @@ def _figure_numbers(at) -> list[float]:
     return found
 
 
-def test_the_pages_payload_holds_no_comment_and_no_count_from_one_to_ten(fixture_db: Path) -> None:
+def test_the_pages_payload_holds_no_comment_and_no_count_from_one_to_ten(outcomes_db: Path) -> None:
     """With surveys and comments stored: no comment, description or participant key anywhere in what
     the page sends (every element, every figure, every table opened), and no count from 1 to 10 in its
     figures, tables or charts."""
-    load_outcomes(fixture_db)
-    public.refresh_reports(fixture_db)
+    public.refresh_reports(outcomes_db)
     at = open_numbers(_app())
     assert not at.exception
     text = sent(at)
-    comments = [c for (c,) in sql(fixture_db, "select comment from surveys where comment is not null")]
+    comments = [c for (c,) in sql(outcomes_db, "select comment from surveys where comment is not null")]
     assert comments and not [c for c in comments if c in text or c.split(":")[0] in text]
     assert "Testimony by elders" not in text and "Attack on an elder" not in text  # description; a private one
-    keys = [str(k) for (k,) in sql(fixture_db, "select distinct participant_key from engagements")]
+    keys = [str(k) for (k,) in sql(outcomes_db, "select distinct participant_key from engagements")]
     assert not [k for k in keys if re.search(rf"\b{k}\b", text)]
     counts = [m.value for m in at.metric]
     for table in at.table:

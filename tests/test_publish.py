@@ -9,7 +9,7 @@ import base64
 import dataclasses
 import json
 import re
-from collections.abc import Iterator
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,20 +18,9 @@ import plotly.graph_objects as go
 import pytest
 
 from impact import cli, db, i18n, public, public_view, publish
-from tests.conftest import copy_database, sql
-from tests.goal_builders import load_outcomes
+from tests.conftest import sql
 
 FOLDERS = {"en": "", "zh_Hant": "zh-Hant/", "zh_Hans": "zh-Hans/", "es": "es/"}
-
-
-def published_database(built_fixture_db: Path, folder: Path) -> Path:
-    """The fixture coalition with targets, milestones (one public, two not) and 120 survey responses
-    (every fifth with a comment), in `folder`."""
-    path = copy_database(built_fixture_db, folder / "coalition.duckdb")
-    db.connection(path)
-    load_outcomes(path)
-    db.close(path)
-    return path
 
 
 def free_texts(path: Path) -> list[str]:
@@ -44,17 +33,10 @@ def free_texts(path: Path) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def site(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    """The site published from its own copy of the database by the command line: (DIR, database)."""
-    folder = tmp_path_factory.mktemp("publish")
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("IMPACT_KEY_FILE", raising=False)
-        database = published_database(built_fixture_db, folder)
-        out = folder / "site"
-        assert cli.main(["publish", "--out", str(out), "--db", str(database)]) == 0
-        yield out, database
-        db.close(database)
+@pytest.fixture
+def site(published_site: tuple[Path, Path]) -> tuple[Path, Path]:
+    """The site published by the command line from its own copy of the outcomes database: (DIR, database)."""
+    return published_site
 
 
 def expected_page(database: Path, language: str) -> public_view.PublicPage:
@@ -247,7 +229,7 @@ def test_publishing_again_replaces_the_site_and_a_folder_of_other_files_is_refus
 ) -> None:
     """A folder holding other files, a file, a missing parent or a missing database is refused with exit
     code 2 and a sentence, and nothing is written; DIR published before is replaced whole."""
-    out, database = site
+    published, database = site
     foreign = tmp_path / "documents"
     foreign.mkdir()
     (foreign / "thesis.txt").write_text("mine")
@@ -262,6 +244,8 @@ def test_publishing_again_replaces_the_site_and_a_folder_of_other_files_is_refus
     assert "There is no database" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [foreign]
 
+    out = tmp_path / "published" / "site"  # a copy: the published site is shared with other tests
+    shutil.copytree(published, out)
     (out / "stale.html").write_text("from an earlier site")
     publish.write_site(out, [expected_page(database, "en")])  # as `publish` does, one page only
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from impact import db
-from tests.browser.conftest import Server, build_fixture_db, sign_in, staff_accounts, wait_for_app, wait_for_chart_text
-from tests.goal_builders import load_outcomes
+from tests.browser.conftest import Server, sign_in, staff_accounts, wait_for_app, wait_for_chart_text
+from tests.conftest import copy_database
 
 DATA = (
     "[data-testid='stMain'] :is([data-testid='stMetric'], [data-testid='stTable'], "
@@ -19,13 +18,9 @@ DATA = (
 )
 
 
-def _outcomes_db(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the fixture database with targets, milestones and survey responses, released."""
-    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
-    path = build_fixture_db(folder / "coalition.duckdb")
-    load_outcomes(path)
-    db.close(path)
-    return path
+def _outcomes_db(built_outcomes_db: Path, folder: Path) -> Path:
+    """A copy of the fixture database with targets, milestones and survey responses (tests/conftest.py), released."""
+    return copy_database(built_outcomes_db, folder / "coalition.duckdb")
 
 
 def _fresh(browser: Browser) -> Page:
@@ -41,11 +36,11 @@ def test_the_page_opened_first_on_a_fresh_server_by_the_public_shows_no_data(
     start_server: Callable[..., Server],
     browser: Browser,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    built_outcomes_db: Path,
 ) -> None:
     """The server's very first request is the page's URL, by an anonymous visitor: a sign-in form, nothing else."""
     staff = staff_accounts(tmp_path)
-    server = start_server(_outcomes_db(tmp_path, monkeypatch), staff.env)
+    server = start_server(_outcomes_db(built_outcomes_db, tmp_path), staff.env)
     page = _fresh(browser)
     page.goto(f"{server.url}/{page_id}")
     wait_for_app(page)
@@ -59,11 +54,11 @@ def test_the_page_opened_first_on_a_fresh_server_by_the_public_shows_no_data(
 
 
 def test_staff_see_the_goals_and_the_community_voice(
-    start_server: Callable[..., Server], browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    start_server: Callable[..., Server], browser: Browser, tmp_path: Path, built_outcomes_db: Path
 ) -> None:
     """A director: the targets' progress and the table to change them; the answers and the comments."""
     staff = staff_accounts(tmp_path)
-    server = start_server(_outcomes_db(tmp_path, monkeypatch), staff.env)
+    server = start_server(_outcomes_db(built_outcomes_db, tmp_path), staff.env)
     page = _fresh(browser)
     sign_in(page, server.url, staff.names["director"])
     page.goto(f"{server.url}/goals")

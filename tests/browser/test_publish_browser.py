@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from impact import cli, db, i18n, public, public_view, shares
+from impact import db, i18n, public, public_view, shares
 from tests.browser.conftest import Server, _free_port, launch, wait_for_app, wait_for_chart_text
-from tests.test_publish import FOLDERS, expected_page, published_database
+from tests.conftest import copy_database
+from tests.test_publish import FOLDERS, expected_page
 
 pytestmark = pytest.mark.browser
 
@@ -27,38 +28,32 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def site(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The published site served on a free loopback port: (its address, the database it came from)."""
-    folder = tmp_path_factory.mktemp("static_site")
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("IMPACT_KEY_FILE", raising=False)
-        database = published_database(built_fixture_db, folder)
-        out = folder / "site"
-        assert cli.main(["publish", "--out", str(out), "--db", str(database)]) == 0
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(out)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 30
-        while True:  # polls until the server answers
-            try:
-                with urllib.request.urlopen(url, timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    server.kill()
-                    raise RuntimeError("http.server did not answer within 30 s") from None
-                time.sleep(0.1)
+def site(published_site: tuple[Path, Path]) -> Iterator[tuple[str, Path]]:
+    """The published site (tests/conftest.py) served on a free loopback port: (its address, the database it came from)."""
+    out, database = published_site
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while True:  # polls until the server answers
         try:
-            yield url, database
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-            db.close(database)
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("http.server did not answer within 30 s") from None
+            time.sleep(0.1)
+    try:
+        yield url, database
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -138,12 +133,12 @@ def test_the_language_links_and_the_briefs_are_plain_files_of_the_site(
 
 
 @pytest.fixture(scope="module")
-def live(built_fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+def live(built_outcomes_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
     """The app on the same data, with a share link for two partners in 2024 in 简体中文: (server, token)."""
     folder = tmp_path_factory.mktemp("live_brief")
     with pytest.MonkeyPatch.context() as env:
         env.delenv("IMPACT_KEY_FILE", raising=False)
-        database = published_database(built_fixture_db, folder)
+        database = copy_database(built_outcomes_db, folder / "coalition.duckdb")
         _link, token = shares.create(
             "Harbor grant report",
             ["HYC", "CLA"],

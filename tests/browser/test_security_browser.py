@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from impact import db, ingest, sessions, shares
-from tests.browser.conftest import build_fixture_db, sign_in, wait_for_app
+from tests.browser.conftest import Server, Staff, build_fixture_db, launch, sign_in, wait_for_app
 from tests.browser.streamlit_socket import StreamlitSocket
 from tests.conftest import FIXTURES
 
@@ -125,6 +125,24 @@ def _token(name: str) -> str:
     return sessions.make_token(name, sessions.cookie_key(), time.time(), 12)
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory, staff: Staff) -> Iterator[tuple[Server, dict[str, str]]]:
+    """One server on the fixture database for the tests that change nothing another test reads, and its
+    accounts (role -> name). A sign-out ends only the sessions begun before it, so later tests sign in
+    afresh. This process's environment points at the server's users and cookie-key files, as each
+    test's own `accounts` did: `_token` signs cookies with its key, `UserStore` ends its sessions."""
+    folder = tmp_path_factory.mktemp("security")
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in staff.env.items():
+            if value is None:
+                env.delenv(name, raising=False)
+            else:
+                env.setenv(name, value)
+        server = launch(build_fixture_db(folder / "coalition.duckdb"), folder, staff.env)
+        yield server, staff.names
+        server.stop()
+
+
 @pytest.fixture
 def context_pair(browser: Browser) -> Iterator[tuple[BrowserContext, BrowserContext]]:
     """Two browsers (contexts) of one person."""
@@ -140,13 +158,13 @@ def context_pair(browser: Browser) -> Iterator[tuple[BrowserContext, BrowserCont
 # -- 1. fragments -----------------------------------------------------------------------------
 
 
-def test_a_fragment_rerun_after_a_sign_out_elsewhere_returns_no_data(tmp_path: Path, start_server, accounts) -> None:
+def test_a_fragment_rerun_after_a_sign_out_elsewhere_returns_no_data(shared: tuple[Server, dict[str, str]]) -> None:
     """Signed out in another browser, a session rerunning the reach page's fragment over the websocket gets no chart,
     no partner name: the whole page runs instead and asks to sign in. Each fragment in a session of its own:
     once that whole run has ended, Streamlit drops a rerun of any other of the page's fragments unanswered."""
     from impact import users
 
-    server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
+    server, accounts = shared
     name = accounts["analyst"]
     tried, count = 0, None
     while count is None or tried < count:
@@ -165,10 +183,10 @@ def test_a_fragment_rerun_after_a_sign_out_elsewhere_returns_no_data(tmp_path: P
 
 
 def test_a_fragment_control_clicked_after_a_sign_out_in_another_browser_draws_nothing(
-    tmp_path: Path, start_server, accounts, context_pair
+    shared: tuple[Server, dict[str, str]], context_pair
 ) -> None:
     """Browser B signs out; browser A clicks "Contacts" above the partner chart: no chart comes back."""
-    server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
+    server, accounts = shared
     first, second = (context.new_page() for context in context_pair)
     for page in (first, second):
         sign_in(page, server.url, accounts["director"])
@@ -300,10 +318,10 @@ FORGED_VALUES = (
 )
 
 
-def test_a_forged_year_on_the_public_page_gets_the_page_not_a_traceback(tmp_path: Path, start_server) -> None:
+def test_a_forged_year_on_the_public_page_gets_the_page_not_a_traceback(shared: tuple[Server, dict[str, str]]) -> None:
     """Values the year select never offered (other types, other years), sent over the websocket, show the latest
     year; no error detail reaches the client."""
-    server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
+    server = shared[0]
     with StreamlitSocket(server.url) as session:
         first = session.rerun(page="impact", query="lang=en")
         year = first.widget_id("selectbox", "Year")
@@ -369,9 +387,9 @@ def _upload(base_url: str, session_id: str, data: bytes) -> int:
         return refused.code
 
 
-def test_only_sessions_that_may_upload_can_put_files_into_the_server(tmp_path: Path, start_server, accounts) -> None:
+def test_only_sessions_that_may_upload_can_put_files_into_the_server(shared: tuple[Server, dict[str, str]]) -> None:
     """An anonymous session's (or a director's) upload is refused before it is kept; an analyst's is taken."""
-    server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
+    server, accounts = shared
     data = b"x" * 1_000_000
     with StreamlitSocket(server.url) as anonymous:
         session_id = anonymous.rerun(page="impact", query="lang=en").session_id
@@ -384,9 +402,11 @@ def test_only_sessions_that_may_upload_can_put_files_into_the_server(tmp_path: P
         assert _upload(server.url, session_id, data) == 204
 
 
-def test_the_public_page_asks_nothing_of_any_server_but_the_app(tmp_path: Path, start_server, page: Page) -> None:
+def test_the_public_page_asks_nothing_of_any_server_but_the_app(
+    shared: tuple[Server, dict[str, str]], page: Page
+) -> None:
     """Every request a visitor's browser makes for /impact goes to the app itself (the tab's icon included)."""
-    server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
+    server = shared[0]
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(server.url + "/impact")
@@ -402,11 +422,11 @@ def test_the_public_page_asks_nothing_of_any_server_but_the_app(tmp_path: Path, 
 
 
 def test_a_chart_download_stops_once_the_session_has_signed_out_elsewhere(
-    tmp_path: Path, start_server, accounts, context_pair
+    shared: tuple[Server, dict[str, str]], context_pair
 ) -> None:
     """The numbers behind a chart download while signed in; after a sign-out in another browser, the same button
     gives nothing."""
-    server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"))
+    server, accounts = shared
     first, second = (context.new_page() for context in context_pair)
     for page in (first, second):
         sign_in(page, server.url, accounts["director"])

@@ -88,15 +88,21 @@ def built_fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _built_once(tmp_path_factory.mktemp("fixture_db"), FIXTURE_FILES)
 
 
-@pytest.fixture
-def empty_db(schema_only_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty database (schema only) that the app and the engine both use."""
-    path = copy_database(schema_only_db, tmp_path / "coalition.duckdb")
+def _own_copy(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """This test's own copy of a database built once per session, opened, as $IMPACT_DB (the app's
+    and the engine's database), with its key beside it."""
+    path = copy_database(source, tmp_path / "coalition.duckdb")
     monkeypatch.setenv("IMPACT_DB", str(path))
     monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
     db.connection(path)
     yield path
     db.close(path)
+
+
+@pytest.fixture
+def empty_db(schema_only_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty database (schema only) that the app and the engine both use."""
+    yield from _own_copy(schema_only_db, tmp_path, monkeypatch)
 
 
 @pytest.fixture(scope="session")
@@ -117,12 +123,7 @@ def built_outcomes_db(built_fixture_db: Path, tmp_path_factory: pytest.TempPathF
 @pytest.fixture
 def outcomes_db(built_outcomes_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The fixture coalition with targets, milestones and survey responses (this test's own copy)."""
-    path = copy_database(built_outcomes_db, tmp_path / "coalition.duckdb")
-    monkeypatch.setenv("IMPACT_DB", str(path))
-    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
-    db.connection(path)
-    yield path
-    db.close(path)
+    yield from _own_copy(built_outcomes_db, tmp_path, monkeypatch)
 
 
 @pytest.fixture(scope="session")
@@ -157,12 +158,7 @@ def published_site(
 @pytest.fixture
 def base_db(built_base_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The builders' partners and events, which every builders' engagements file refers to (this test's own copy)."""
-    path = copy_database(built_base_db, tmp_path / "coalition.duckdb")
-    monkeypatch.setenv("IMPACT_DB", str(path))
-    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
-    db.connection(path)
-    yield path
-    db.close(path)
+    yield from _own_copy(built_base_db, tmp_path, monkeypatch)
 
 
 def load_fixture_files(path: Path, names: list[str]) -> list[ingest.FileReport]:
@@ -174,12 +170,7 @@ def load_fixture_files(path: Path, names: list[str]) -> list[ingest.FileReport]:
 @pytest.fixture
 def fixture_db(built_fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Partners, events and every good engagements and staff file of tests/fixtures/csv (this test's own copy)."""
-    path = copy_database(built_fixture_db, tmp_path / "coalition.duckdb")
-    monkeypatch.setenv("IMPACT_DB", str(path))
-    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
-    db.connection(path)
-    yield path
-    db.close(path)
+    yield from _own_copy(built_fixture_db, tmp_path, monkeypatch)
 
 
 def sql(path: Path, statement: str, params: dict | None = None) -> list[tuple]:

@@ -482,10 +482,12 @@ class _Run:
         columns = contract.COLUMNS[kind]
         names = [c.stored_name for c in columns]
         source_names = [c.name for c in columns]
+        # engagements are not sorted: sorting a million wide rows by date cost about a third of storing
+        # them, and the dashboards' period queries were hardly faster for it (README, decisions)
         order = {
             "partners": "line",
             "events": "event_date, line",
-            "engagements": "engaged_on, line",
+            "engagements": None,
             "targets": "line",
             "milestones": "date, line",
             "surveys": "responded_on, line",
@@ -497,7 +499,7 @@ class _Run:
             self.sql("update targets set superseded_by = $batch where superseded_by is null", {"batch": batch_id})
         self.sql(
             f"insert into {kind} ({', '.join(names)}, batch_id) "
-            f"select {', '.join(source_names)}, $batch from typed order by {order}",
+            f"select {', '.join(source_names)}, $batch from typed{f' order by {order}' if order else ''}",
             {"batch": batch_id},
         )
         if kind == "events":

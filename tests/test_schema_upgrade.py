@@ -1,5 +1,6 @@
-"""A database made before the targets, milestones and surveys kinds is upgraded once when opened: its
-batches table allowed three kinds only, and DuckDB cannot change a CHECK in place."""
+"""A database made by an earlier version is upgraded once when opened: one made before the targets,
+milestones and surveys kinds (its batches table allowed three kinds only, and DuckDB cannot change a
+CHECK in place), one made before staff, and one whose engagements table had keys (DuckDB cannot drop one)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@
     .venv/bin/python -m bench --rebuild        # rebuild the demo databases in bench/out/
     .venv/bin/python -m bench --browser-only   # only the browser section (bench/browser.py)
     .venv/bin/python -m bench --no-browser     # all but the browser section
+    .venv/bin/python -m bench --ingest-only    # only the ingest of a 1,000,000-row CSV
 
 It prints, per page and per query the pages run, the app's time, DuckDB's raw time for
 the same SQL and parameters, their ratio and the peak memory, and the time to ingest a

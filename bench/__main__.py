@@ -547,9 +547,12 @@ def print_ingest(csv: Path, engine: dict[str, Any], raw: dict[str, Any]) -> None
         print(f"  DuckDB read_csv: failed - {raw['error']}")
 
 
-def run(sizes: Sequence[int], rebuild: bool, apptest: bool = True, in_browser: bool = True) -> int:
+def run(
+    sizes: Sequence[int], rebuild: bool, apptest: bool = True, in_browser: bool = True, ingest_only: bool = False
+) -> int:
     """The whole benchmark; `apptest` False leaves out the AppTest pages, the queries and the ingest
-    (--browser-only), `in_browser` False the browser section (--no-browser)."""
+    (--browser-only), `in_browser` False the browser section (--no-browser), `ingest_only` everything
+    but the ingest, demo databases included (--ingest-only)."""
     os.environ.update(CHILD_ENV)  # before anything imports Streamlit (impact.web.ui does)
     started = time.perf_counter()
     print(
@@ -557,7 +560,7 @@ def run(sizes: Sequence[int], rebuild: bool, apptest: bool = True, in_browser: b
         f"{platform.python_version()}, DuckDB {duckdb.__version__}, Streamlit {version('streamlit')}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    for engagements in sizes:
+    for engagements in () if ingest_only else sizes:
         database = demo_database(engagements, rebuild)
         if database.error:
             print(f"\nThe {engagements:,}-engagement demo database could not be built: {database.error}")
@@ -601,6 +604,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--browser-only", action="store_true", help="only the browser section (no AppTest, queries, ingest)"
     )
     only.add_argument("--no-browser", action="store_true", help="leave out the browser section")
+    only.add_argument(
+        "--ingest-only", action="store_true", help="only the ingest section (no demo database, pages or browser)"
+    )
     children_options = ("--child-page", "--child-query", "--child-baseline", "--child-ingest", "--child-read-csv")
     for hidden in (*children_options, "--child-charts"):
         parser.add_argument(hidden, nargs="*", help=argparse.SUPPRESS)
@@ -623,7 +629,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             Path(args.result).write_bytes(pickle.dumps(action(values)))
             return 0
     sizes = SIZES if args.ten_million else SIZES[:1]
-    return run(sizes, args.rebuild, apptest=not args.browser_only, in_browser=not args.no_browser)
+    return run(
+        sizes,
+        args.rebuild,
+        apptest=not args.browser_only,
+        in_browser=not (args.no_browser or args.ingest_only),
+        ingest_only=args.ingest_only,
+    )
 
 
 if __name__ == "__main__":

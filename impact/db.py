@@ -75,6 +75,7 @@ def connection(path: Path | str | None = None) -> Connection:
             # beyond this, DuckDB spills to <database>.tmp instead of growing the process
             conn.execute(f"set memory_limit = '{config.duckdb_memory_mb()}MB'")
             _allow_every_kind(conn)
+            _unkey_engagements(conn)
             conn.execute(_SCHEMA.read_text(encoding="utf-8"))
             _connections[key] = conn
             _write_locks[key] = threading.Lock()
@@ -118,6 +119,34 @@ def _allow_every_kind(conn: Connection) -> None:
         for table in tables:
             conn.execute(f"insert into {table} by name select * from upgrade_copy_{table}")
             conn.execute(f"drop table upgrade_copy_{table}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def _unkey_engagements(conn: Connection) -> None:
+    """Rebuild, once, an `engagements` table made by an earlier version, with a primary key and foreign keys.
+
+    The ingest engine checks every contact against the file and the stored rows before it stores
+    anything, so those keys only cost an index build on every load (docs/data-contract.md, Stored
+    tables). DuckDB cannot drop a key in place, and no table refers to `engagements`: it is copied,
+    dropped, made again by the schema (without the keys) and filled from its copy in stored order,
+    in one transaction. A database without the keys (or without the table) is left as it is.
+    """
+    keyed = conn.execute(
+        """select count(*) from duckdb_constraints() where schema_name = 'main' and table_name = 'engagements'
+        and constraint_type in ('PRIMARY KEY', 'FOREIGN KEY', 'UNIQUE')"""
+    ).fetchone()[0]
+    if not keyed:
+        return
+    conn.begin()
+    try:
+        conn.execute("create table upgrade_copy_engagements as select * from engagements")
+        conn.execute("drop table engagements")
+        conn.execute(_SCHEMA.read_text(encoding="utf-8"))
+        conn.execute("insert into engagements by name select * from upgrade_copy_engagements")
+        conn.execute("drop table upgrade_copy_engagements")
         conn.commit()
     except BaseException:
         conn.rollback()

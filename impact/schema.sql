@@ -1,7 +1,8 @@
 -- The coalition's store. Keys and checks repeat the data contract so that the database
--- itself refuses what the ingest engine would refuse. Foreign keys between data tables
--- point from child to parent only where an undo never deletes both in one transaction
--- (DuckDB cannot delete a parent and its children in the same transaction).
+-- itself refuses what the ingest engine would refuse, except the keys of `engagements` (see
+-- there). Foreign keys between data tables point from child to parent only where an undo never
+-- deletes both in one transaction (DuckDB cannot delete a parent and its children in the same
+-- transaction).
 create sequence if not exists batch_id_seq start 1;
 
 create table if not exists batches (
@@ -60,14 +61,19 @@ create table if not exists event_cohosts (
     primary key (event_id, partner_id)
 );
 
+-- No primary key and no foreign keys: the ingest engine refuses a (partner_id, engagement_id) twice in
+-- a file or already stored, and an unknown partner, event or referring partner, before it stores a
+-- file in its one transaction under the write lock, and undo checks who refers to a batch itself.
+-- The keys were a second guard whose indexes cost more than the rest of storing a large file
+-- (impact.db._unkey_engagements takes them off a database made with them). Rows are stored unsorted.
 create table if not exists engagements (
-    partner_id varchar not null references partners (partner_id),
+    partner_id varchar not null,
     engagement_id varchar not null,
     engaged_on date not null,
     -- first 64 bits of HMAC-SHA256(key, participant id); the raw id is never stored
     participant_key ubigint not null,
     language varchar not null,
-    event_id varchar references events (event_id),
+    event_id varchar,
     neighborhood varchar,
     age_group varchar check (age_group in ('0-17', '18-24', '25-44', '45-64', '65+')),
     channel varchar check (channel in (
@@ -75,9 +81,8 @@ create table if not exists engagements (
     )),
     service_type varchar,
     -- the partner that referred this person here (another partner than partner_id), if any
-    referred_by_partner_id varchar references partners (partner_id),
-    batch_id integer not null references batches (batch_id),
-    primary key (partner_id, engagement_id),
+    referred_by_partner_id varchar,
+    batch_id integer not null,
     check (referred_by_partner_id is null or referred_by_partner_id <> partner_id)
 );
 

@@ -347,6 +347,36 @@ def test_references_to_unknown_partners_and_events_are_refused(base_db: Path) ->
     assert sorted(_problems(_load(base_db, rows))) == [(2, "partner_id", "NOPE"), (3, "event_id", "EV404")]
 
 
+@pytest.mark.parametrize(
+    ("row", "column", "value"),
+    [
+        (builders.engagement(5, person="someone else"), "engagement_id", "E5"),  # twice in the file
+        (builders.engagement(2, person="someone else"), "engagement_id", "E2"),  # stored by the first batch
+        (builders.engagement(7, partner="NOPE"), "partner_id", "NOPE"),
+        (builders.engagement(7, event="EV404"), "event_id", "EV404"),
+        ((*builders.engagement(7), "NOPE"), "referred_by_partner_id", "NOPE"),
+    ],
+)
+def test_the_engine_guards_the_contacts_table_which_has_no_keys(
+    base_db: Path, row: tuple[str, ...], column: str, value: str
+) -> None:
+    """`engagements` holds no primary, unique or foreign key (schema.sql): a contact twice for its partner in
+    the file or already stored for it, an unknown partner, event or referring partner is refused by the
+    engine, by line and column, and nothing of the file is stored."""
+    kinds = sql(base_db, "select distinct constraint_type from duckdb_constraints() where table_name = 'engagements'")
+    assert {kind for (kind,) in kinds} == {"NOT NULL", "CHECK"}
+    header = (*HEADER, "referred_by_partner_id")
+    first = _load(base_db, [header, (*builders.engagement(1), ""), (*builders.engagement(2), "")])
+    assert first.ok, _problems(first)
+    report = _load(base_db, [header, (*builders.engagement(5), ""), row if len(row) == len(header) else (*row, "")])
+    assert _problems(report) == [(3, column, value)] and report.batch_id is None
+    assert sql(base_db, "select partner_id, engagement_id, batch_id from engagements order by all") == [
+        ("HYC", "E1", first.batch_id),
+        ("HYC", "E2", first.batch_id),
+    ]
+    assert _batches(base_db) == 3
+
+
 def test_an_event_host_and_co_hosts_must_be_known_and_a_co_host_is_not_the_host(base_db: Path) -> None:
     """Unknown host, unknown co-host and the host listed as its own co-host are each a problem."""
     header = ("event_id", "event_date", "host_partner_id", "co_host_partner_ids", "event_type")

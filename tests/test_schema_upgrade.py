@@ -1,5 +1,6 @@
-"""A database made before the targets, milestones and surveys kinds is upgraded once when opened: its
-batches table allowed three kinds only, and DuckDB cannot change a CHECK in place."""
+"""A database made by an earlier version is upgraded once when opened: one made before the targets,
+milestones and surveys kinds (its batches table allowed three kinds only, and DuckDB cannot change a
+CHECK in place), one made before staff, and one whose engagements table had keys (DuckDB cannot drop one)."""
 
 from __future__ import annotations
 
@@ -156,11 +157,19 @@ def test_a_six_kind_database_gains_referrals_and_the_staff_kind(tmp_path: Path, 
         "select partner_id, engagement_id, participant_key, referred_by_partner_id, batch_id from engagements"
     ).fetchall() == [("HYC", "A1", 42, None, 2)]
     try:
-        conn.execute("update engagements set referred_by_partner_id = 'NOPE'")
+        conn.execute("update engagements set referred_by_partner_id = 'HYC'")
     except duckdb.ConstraintException:
         pass
     else:
-        raise AssertionError("the rebuilt engagements table took a referral from an unknown partner")
+        raise AssertionError("the rebuilt engagements table took a referral from the contact's own partner")
+    contacts = tmp_path / "contacts.csv"  # an unknown referring partner: the engine refuses it (no key does)
+    contacts.write_text(
+        "engagement_id,engaged_on,partner_id,participant_id,language,referred_by_partner_id\n"
+        "A2,2024-01-03,HYC,P9,Cantonese,NOPE\n",
+        encoding="utf-8",
+    )
+    refused = ingest.process(contacts, database=path, store=True)
+    assert [(p.line, p.column, p.value) for p in refused.problems] == [(2, "referred_by_partner_id", "NOPE")]
     staff = tmp_path / "staff.csv"
     staff.write_text(
         "staff_id,partner_id,languages,started_on\nE1,HYC,Cantonese;English,2020-01-06\n", encoding="utf-8"
@@ -170,4 +179,87 @@ def test_a_six_kind_database_gains_referrals_and_the_staff_kind(tmp_path: Path, 
     assert conn.execute("select partner_id, languages, started_on::varchar from staff").fetchall() == [
         ("HYC", ["Cantonese", "English"], "2020-01-06")
     ]
+    db.close(path)
+
+
+# The engagements table as the version before this one made it, with its primary key and foreign keys
+# (every other table of that version is as schema.sql makes it now).
+KEYED_ENGAGEMENTS = """
+create table engagements (
+    partner_id varchar not null references partners (partner_id),
+    engagement_id varchar not null,
+    engaged_on date not null,
+    participant_key ubigint not null,
+    language varchar not null,
+    event_id varchar references events (event_id),
+    neighborhood varchar,
+    age_group varchar check (age_group in ('0-17', '18-24', '25-44', '45-64', '65+')),
+    channel varchar check (channel in (
+        'in_person', 'phone', 'text', 'wechat', 'social_media', 'door_to_door', 'online', 'other'
+    )),
+    service_type varchar,
+    referred_by_partner_id varchar references partners (partner_id),
+    batch_id integer not null references batches (batch_id),
+    primary key (partner_id, engagement_id),
+    check (referred_by_partner_id is null or referred_by_partner_id <> partner_id)
+);
+"""
+
+
+def _constraint_kinds(conn: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    found = conn.execute(
+        "select distinct constraint_type from duckdb_constraints() where table_name = $table", {"table": table}
+    ).fetchall()
+    return {kind for (kind,) in found}
+
+
+def test_a_database_with_keyed_contacts_loses_the_keys_and_keeps_every_row(tmp_path: Path, monkeypatch) -> None:
+    """A database made by the version whose engagements table had a primary key and foreign keys: on open,
+    the table is made again without them, in one transaction, with every contact as it was (in stored order);
+    the other tables keep their keys, and loads, refusals and undo work as before."""
+    path = tmp_path / "keyed.duckdb"
+    monkeypatch.setenv("IMPACT_DB", str(path))
+    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
+    builders.load_base(path)
+    header = (*builders.ENGAGEMENT_HEADER, "referred_by_partner_id")
+    rows = [(*builders.engagement(n, event="EV1" if n % 2 else ""), "CLA" if n % 3 else "") for n in (3, 1, 2)]
+    first = ingest.process(builders.csv_bytes([header, *rows]), "contacts.csv", database=path, by="ana", store=True)
+    assert first.ok, [str(p) for p in first.problems]
+    db.close(path)
+    # that version's engagements table, holding the same rows
+    old = duckdb.connect(str(path))
+    stored = old.execute("select * from engagements").fetchall()
+    old.execute("create temp table kept as select * from engagements")
+    old.execute("drop table engagements")
+    old.execute(KEYED_ENGAGEMENTS)
+    old.execute("insert into engagements select * from kept")
+    assert {"PRIMARY KEY", "FOREIGN KEY"} <= _constraint_kinds(old, "engagements")
+    old.close()
+
+    conn = db.connection(config.db_path())
+    assert conn.execute("select * from engagements").fetchall() == stored and len(stored) == 3
+    assert _constraint_kinds(conn, "engagements") == {"NOT NULL", "CHECK"}
+    assert "PRIMARY KEY" in _constraint_kinds(conn, "partners")
+    assert "FOREIGN KEY" in _constraint_kinds(conn, "events")
+    assert not conn.execute("select * from duckdb_tables() where table_name like 'upgrade_copy_%'").fetchall()
+    # the engine still refuses a stored contact again, and nothing of that file is stored
+    again = ingest.process(
+        builders.csv_bytes([header, (*builders.engagement(4), ""), (*builders.engagement(1, person="x"), "")]),
+        "again.csv",
+        database=path,
+        store=True,
+    )
+    assert [(p.line, p.column, p.value) for p in again.problems] == [(3, "engagement_id", "E1")]
+    assert conn.execute("select count(*) from engagements").fetchone() == (3,)
+    # undo: the partners' batch waits for the contacts (the engine asks, no key does); theirs goes
+    try:
+        ingest.undo_batch(1, database=path)
+    except ingest.UndoRefused as refused:
+        assert f"batch {first.batch_id} (engagements)" in str(refused)
+    else:
+        raise AssertionError("the partners batch was undone under its contacts")
+    assert ingest.undo_batch(first.batch_id, database=path).rows_removed == 3
+    db.close(path)
+    db.connection(path)  # opened again: nothing left to upgrade
+    assert db.connection(path).execute("select count(*) from engagements").fetchone() == (0,)
     db.close(path)

@@ -252,9 +252,10 @@ class _Run:
         """Values holding a control character (contract.CONTROL_CHARACTERS; tabs and line breaks are
         allowed in free text), shown with each one as �. A participant id is reported without
         its value: ids are never shown."""
-        for col in contract.COLUMNS[kind]:
-            if col.name not in present:
-                continue
+        columns = [col for col in contract.COLUMNS[kind] if col.name in present]
+        if not self.any_control_character(kind, [col.name for col in columns]):
+            return  # a clean file, the usual one, needs no pass per column
+        for col in columns:
             free = (kind, col.name) in contract.FREE_TEXT_COLUMNS
             pattern = contract.CONTROL_CHARACTERS_IN_FREE_TEXT if free else contract.CONTROL_CHARACTERS
             shown = "null" if col.type == "person" else f"regexp_replace({col.name}, $pattern, '�', 'g')"
@@ -263,6 +264,20 @@ class _Run:
                 where regexp_matches({col.name}, $pattern)""",
                 {"template": CONTROL_CHARACTER, "pattern": pattern},
             )
+
+    def any_control_character(self, kind: str, names: list[str]) -> bool:
+        """Whether any of these columns holds a control character, in one pass over each row's values
+        joined: a pattern of single characters matches the joined text only where it matches a value."""
+        joined, patterns = [], {}
+        for free, pattern in ((False, contract.CONTROL_CHARACTERS), (True, contract.CONTROL_CHARACTERS_IN_FREE_TEXT)):
+            chosen = [name for name in names if ((kind, name) in contract.FREE_TEXT_COLUMNS) == free]
+            if chosen:
+                name = f"p{len(joined)}"
+                patterns[name] = pattern
+                joined.append(f"regexp_matches(concat({', '.join(chosen)}), ${name})")
+        if not joined:
+            return False
+        return self.sql(f"select exists (from cleaned where {' or '.join(joined)})", patterns).fetchone()[0]
 
     def required(self, kind: str, present: set[str]) -> None:
         """Empty cells in required columns (a missing column is reported once, not per row)."""
@@ -441,6 +456,10 @@ class _Run:
 
     def duplicates(self, column: str, key: list[str], template: str) -> None:
         keys = ", ".join(key)
+        # a grouping finds whether any key repeats at a third of the cost of numbering every row's first line
+        repeated = f"select 1 from typed where {column} is not null group by {keys} having count(*) > 1"
+        if not self.sql(f"select exists ({repeated})").fetchone()[0]:
+            return
         self.collect(
             f"""select line, '{column}', {column}, $template, map {{'first_line': first_line::varchar}}
             from (select line, {column}, min(line) over (partition by {keys}) as first_line
@@ -482,10 +501,12 @@ class _Run:
         columns = contract.COLUMNS[kind]
         names = [c.stored_name for c in columns]
         source_names = [c.name for c in columns]
+        # engagements are not sorted: sorting a million wide rows by date cost about a third of storing
+        # them, and the dashboards' period queries were hardly faster for it (README, decisions)
         order = {
             "partners": "line",
             "events": "event_date, line",
-            "engagements": "engaged_on, line",
+            "engagements": None,
             "targets": "line",
             "milestones": "date, line",
             "surveys": "responded_on, line",
@@ -497,7 +518,7 @@ class _Run:
             self.sql("update targets set superseded_by = $batch where superseded_by is null", {"batch": batch_id})
         self.sql(
             f"insert into {kind} ({', '.join(names)}, batch_id) "
-            f"select {', '.join(source_names)}, $batch from typed order by {order}",
+            f"select {', '.join(source_names)}, $batch from typed{f' order by {order}' if order else ''}",
             {"batch": batch_id},
         )
         if kind == "events":

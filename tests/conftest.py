@@ -79,6 +79,13 @@ def built_base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_coalition_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Partners, events and the good engagements files (no staff): the dashboards' coalition
+    (tests/dashboards.build_coalition), loaded once per session; never opened again."""
+    return _built_once(tmp_path_factory.mktemp("coalition_db"), ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
+
+
+@pytest.fixture(scope="session")
 def built_fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Partners, events and every good engagements and staff file, loaded once per session and released.
 

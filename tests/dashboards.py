@@ -5,7 +5,6 @@ never the queries/ files the pages use)."""
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from impact import config, db
 from impact.web import auth, dashboard
-from tests.conftest import GOOD_ENGAGEMENT_FILES, copy_database, load_fixture_files
+from tests.conftest import copy_database
 
 DIRECTOR = auth.User("test-director", "director", "local")
 PAGES = {
@@ -34,29 +33,18 @@ DEFAULT_START = date(2023, 12, 1)
 DEFAULT_END = date(2024, 11, 30)
 
 
-_BUILT: list[Path] = []  # the coalition this test process built once, released; copied by build_coalition
-
-
-def build_coalition(path: Path) -> Path:
+def build_coalition(built_coalition_db: Path, path: Path) -> Path:
     """The fixture coalition (partners, events and the good engagements files; no staff) at `path`,
-    opened: a copy of the one this test process loaded from the CSV files the first time."""
-    if not _BUILT:
-        built = Path(tempfile.mkdtemp(prefix="impact-coalition-")) / "coalition.duckdb"
-        with pytest.MonkeyPatch.context() as env:
-            env.delenv("IMPACT_KEY_FILE", raising=False)  # the key sits beside the file and travels with it
-            db.connection(built)
-            load_fixture_files(built, ["partners.csv", "events.csv", *GOOD_ENGAGEMENT_FILES])
-            db.close(built)
-        _BUILT.append(built)
-    copy_database(_BUILT[0], path)
+    opened: a copy of the session's (tests/conftest.py, built_coalition_db)."""
+    copy_database(built_coalition_db, path)
     db.connection(path)
     return path
 
 
 @pytest.fixture(scope="module")
-def coalition_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def coalition_db(tmp_path_factory: pytest.TempPathFactory, built_coalition_db: Path) -> Iterator[Path]:
     """The fixture coalition, built once per test module (the pages only read it)."""
-    path = build_coalition(tmp_path_factory.mktemp("dashboards") / "coalition.duckdb")
+    path = build_coalition(built_coalition_db, tmp_path_factory.mktemp("dashboards") / "coalition.duckdb")
     yield path
     db.close(path)
 

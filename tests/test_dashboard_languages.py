@@ -31,9 +31,9 @@ KOREAN_DAYS = (date(2024, 5, 6), date(2024, 5, 20))
 
 
 @pytest.fixture(scope="module")
-def coalition_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def coalition_db(tmp_path_factory: pytest.TempPathFactory, built_coalition_db: Path) -> Iterator[Path]:
     """The fixture coalition plus one Korean speaker seen twice by Harbor Youth Center in May 2024."""
-    path = dashboards.build_coalition(tmp_path_factory.mktemp("languages") / "coalition.duckdb")
+    path = dashboards.build_coalition(built_coalition_db, tmp_path_factory.mktemp("languages") / "coalition.duckdb")
     rows = [builders.ENGAGEMENT_HEADER] + [
         builders.engagement(900 + i, day=day, partner="HYC", person="person-korean", language="Korean")
         for i, day in enumerate(KOREAN_DAYS)

@@ -26,9 +26,9 @@ LAST_DAY = date(2024, 12, 28)
 
 
 @pytest.fixture(scope="module")
-def outcomes_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def outcomes_db(tmp_path_factory: pytest.TempPathFactory, built_coalition_db: Path) -> Iterator[Path]:
     """The fixture coalition with targets, milestones and surveys, built once (these tests only read)."""
-    path = build_coalition(tmp_path_factory.mktemp("goals") / "coalition.duckdb")
+    path = build_coalition(built_coalition_db, tmp_path_factory.mktemp("goals") / "coalition.duckdb")
     load_outcomes(path)
     yield path
     db.close(path)

@@ -61,8 +61,8 @@ def add_staff_and_event_contacts(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def coalition(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = build_coalition(tmp_path_factory.mktemp("ingredients") / "coalition.duckdb")
+def coalition(tmp_path_factory: pytest.TempPathFactory, built_coalition_db: Path) -> Iterator[Path]:
+    path = build_coalition(built_coalition_db, tmp_path_factory.mktemp("ingredients") / "coalition.duckdb")
     load_outcomes(path)
     add_staff_and_event_contacts(path)
     yield path

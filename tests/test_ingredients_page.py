@@ -31,9 +31,9 @@ TITLES = [
 
 
 @pytest.fixture(scope="module")
-def full_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def full_db(tmp_path_factory: pytest.TempPathFactory, built_coalition_db: Path) -> Iterator[Path]:
     """The fixture coalition with surveys, milestones, staff, referrals and contacts at events."""
-    path = build_coalition(tmp_path_factory.mktemp("ingredients_page") / "coalition.duckdb")
+    path = build_coalition(built_coalition_db, tmp_path_factory.mktemp("ingredients_page") / "coalition.duckdb")
     load_outcomes(path)
     add_staff_and_event_contacts(path)
     yield path
@@ -41,9 +41,9 @@ def full_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def thin_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def thin_db(tmp_path_factory: pytest.TempPathFactory, built_coalition_db: Path) -> Iterator[Path]:
     """The fixture coalition's partners, events and contacts, without surveys, staff, referrals or milestones."""
-    path = build_coalition(tmp_path_factory.mktemp("ingredients_thin") / "coalition.duckdb")
+    path = build_coalition(built_coalition_db, tmp_path_factory.mktemp("ingredients_thin") / "coalition.duckdb")
     cur = db.cursor(path)
     try:
         cur.execute("delete from staff")

@@ -22,8 +22,8 @@ DEFAULT = {"start": date(2023, 12, 1), "end": date(2024, 11, 30)}  # the last 12
 
 
 @pytest.fixture(scope="module")
-def outcomes_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = build_coalition(tmp_path_factory.mktemp("voice") / "coalition.duckdb")
+def outcomes_db(tmp_path_factory: pytest.TempPathFactory, built_coalition_db: Path) -> Iterator[Path]:
+    path = build_coalition(built_coalition_db, tmp_path_factory.mktemp("voice") / "coalition.duckdb")
     load_outcomes(path)
     yield path
     db.close(path)

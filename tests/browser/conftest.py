@@ -5,7 +5,9 @@ copy of the same database (`reference_db`), or are computed before the server st
 `reading_server` is one server per module, on its own copy of the session's fixture database,
 for tests that only read; `start_server` gives a freshly started server, for tests that write or
 that are about a fresh server. Tests wait on state (the script run over, a text or element
-drawn), never on a fixed sleep. Debian's chromium is used, never a download.
+drawn), never on a fixed sleep. Debian's chromium is used, never a download. Each person in a
+test gets a browser of their own (`person`, `page`): a profile on disk whose caches outlast the
+test, with nothing else from earlier tests.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from impact import config, db, users
 from tests.conftest import STAFF_PASSWORD, copy_database
@@ -59,10 +62,36 @@ class Server:
                 self.process.wait()
 
 
+def _worker_ports() -> range:
+    """This test process's own few loopback ports: a block that the run draws at random (so that two
+    runs at once seldom meet), one part of it per xdist worker."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = int(worker[2:]) if worker[2:].isdigit() else 0
+    first = 20000 + 256 * (zlib.crc32(run.encode()) % 64) + 8 * (number % 32)
+    return range(first, first + 8)
+
+
+_PORTS_GIVEN: set[int] = set()  # every port _free_port handed out in this process (their storage is cleared)
+
+
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port: the first free one of this process's own, else any.
+
+    Chromium keeps Streamlit's scripts, and the code it compiled from them, per address; servers that
+    reuse a few ports let every test's browser profile (`profiles`) draw them from its cache.
+    """
+    for wanted in (*_worker_ports(), 0):
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it
+            try:
+                sock.bind(("127.0.0.1", wanted))
+            except OSError:
+                continue
+            port = sock.getsockname()[1]
+        _PORTS_GIVEN.add(port)
+        return port
+    raise RuntimeError("no free loopback port")
 
 
 def launch(db_path: Path, log_dir: Path, env: dict[str, str | None] | None = None) -> Server:
@@ -71,10 +100,19 @@ def launch(db_path: Path, log_dir: Path, env: dict[str, str | None] | None = Non
     The server gets this process's environment, IMPACT_DB and `env` (where None unsets a variable).
     """
     db.close(db_path)  # the server must be the only process holding the file
-    port = _free_port()
-    log = log_dir / f"streamlit-{port}.log"
     merged = {**os.environ, "IMPACT_DB": str(db_path), **(env or {})}
     full_env = {name: value for name, value in merged.items() if value is not None}
+    for _attempt in range(3):  # another process may take a free port before the server binds it
+        server = _start(db_path, log_dir, full_env)
+        if server is not None:
+            return server
+    raise RuntimeError("streamlit found no free port in three tries")
+
+
+def _start(db_path: Path, log_dir: Path, full_env: dict[str, str]) -> Server | None:
+    """One `streamlit run` on a free port, once it answers; None if the port was taken meanwhile."""
+    port = _free_port()
+    log = log_dir / f"streamlit-{port}.log"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -102,6 +140,8 @@ def launch(db_path: Path, log_dir: Path, env: dict[str, str | None] | None = Non
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:  # polls the health endpoint until it answers
         if process.poll() is not None:
+            if f"Port {port} is not available" in log.read_text():
+                return None
             raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
@@ -181,7 +221,7 @@ def reading_server(tmp_path_factory: pytest.TempPathFactory, staff: Staff) -> It
     """One server for this module's tests that only read, on its own copy of the fixture database.
 
     Tests share it, so none may change what it stores; each test still opens its pages in a
-    fresh browser context (the `page` fixture).
+    fresh browser (the `page` fixture).
     """
     folder = tmp_path_factory.mktemp("reading_server")
     server = launch(build_fixture_db(folder / "coalition.duckdb"), folder, staff.env)
@@ -200,28 +240,121 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     db.close(path)
 
 
+VIEWPORT = {"width": 1400, "height": 1000}
+
+# What a browser keeps for a site, apart from its caches (DevTools protocol's Storage.clearDataForOrigin).
+_SITE_DATA = "cookies,local_storage,indexeddb,websql,service_workers,cache_storage,file_systems,shared_storage"
+
+
+class Profiles:
+    """Chromium browsers with a profile on disk, one person each, lent to one test at a time.
+
+    A fresh browser context holds no cache, so every page in it compiles Streamlit's and plotly's
+    scripts again (about 2 of the 5 CPU-seconds a dashboard's first load takes here). A profile on
+    disk keeps the scripts and the compiled code between tests; what a person leaves behind (cookies,
+    storage, open tabs) is removed before the next test borrows the profile. Its contexts are all
+    1400 x 1000, en-US, and accept downloads; a test that needs other settings makes its own context.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._playwright = sync_playwright().start()
+        self._made: list[BrowserContext] = []
+        self._free: list[BrowserContext] = []
+
+    def borrow(self) -> BrowserContext:
+        context = self._free.pop() if self._free else self._launch()
+        self._forget(context)
+        return context
+
+    def give_back(self, context: BrowserContext) -> None:
+        self._forget(context)
+        self._free.append(context)
+
+    def first_browser(self) -> Browser:
+        """The browser of a profile, for contexts of its own (`browser.new_context()`), without a cache."""
+        if not self._made:
+            self._free.append(self._launch())
+        browser = self._made[0].browser
+        assert browser is not None
+        return browser
+
+    def close(self) -> None:
+        for context in self._made:
+            context.close()
+        self._playwright.stop()
+
+    def _launch(self) -> BrowserContext:
+        context = self._playwright.chromium.launch_persistent_context(
+            self._folder / f"profile-{len(self._made)}",
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,
+            locale="en-US",
+            accept_downloads=True,
+        )
+        self._made.append(context)
+        return context
+
+    @staticmethod
+    def _forget(context: BrowserContext) -> None:
+        """Close every tab but a blank one and remove cookies and every site's stored data."""
+        keeper, *others = context.pages or [context.new_page()]
+        for tab in others:
+            tab.close()
+        keeper.goto("about:blank")
+        context.clear_cookies()
+        context.clear_permissions()
+        devtools = context.new_cdp_session(keeper)
+        for port in sorted(_PORTS_GIVEN):
+            devtools.send(
+                "Storage.clearDataForOrigin", {"origin": f"http://127.0.0.1:{port}", "storageTypes": _SITE_DATA}
+            )
+        devtools.detach()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def profiles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profiles]:
+    made = Profiles(tmp_path_factory.mktemp("chromium"))
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="session")
+def browser(profiles: Profiles) -> Browser:
+    """A Chromium for tests that make their own contexts (other sizes, a phone, routes); no cache is shared."""
+    return profiles.first_browser()
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A page in a fresh browser context (no cookies, no storage)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
+def person(profiles: Profiles) -> Iterator[Callable[[], Page]]:
+    """Opens a tab in the browser of a new person for this test: no cookies or storage from
+    anyone else (each person has a profile of their own; only the caches outlast a test)."""
+    borrowed: list[BrowserContext] = []
+
+    def open_tab() -> Page:
+        context = profiles.borrow()
+        borrowed.append(context)
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        return tab
+
+    yield open_tab
+    for context in borrowed:
+        profiles.give_back(context)
+
+
+@pytest.fixture
+def page(person: Callable[[], Page]) -> Page:
+    """A page in a fresh browser: no cookies, no storage (a profile's caches only)."""
+    return person()
 
 
 @pytest.fixture(scope="module")
 def director_cookies(browser: Browser, reading_server: Server, staff: Staff) -> list:
     """The cookies of a director signed in once, through the sign-in form, on this module's reading server."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(30_000)
     sign_in(page, reading_server.url, staff.names["director"])
@@ -231,15 +364,12 @@ def director_cookies(browser: Browser, reading_server: Server, staff: Staff) -> 
 
 
 @pytest.fixture
-def director_page(browser: Browser, director_cookies: list) -> Iterator[Page]:
-    """A page in a fresh browser context that holds only a signed-in director's cookie (as a director
-    who signed in earlier and comes back with a link); the sign-in form itself is tested elsewhere."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US", accept_downloads=True)
-    context.add_cookies(director_cookies)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
+def director_page(person: Callable[[], Page], director_cookies: list) -> Page:
+    """A page in a fresh browser that holds only a signed-in director's cookie (as a director who
+    signed in earlier and comes back with a link); the sign-in form itself is tested elsewhere."""
+    page = person()
+    page.context.add_cookies(director_cookies)
+    return page
 
 
 # The script run is over and the page is connected and drawn, with no "Running..." widget (the

@@ -4,12 +4,12 @@ made on click, so a page drawn while the link was open must not hand one out aft
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 
 from impact import db, shares
 from tests.browser.conftest import build_fixture_db, rerun_after, sign_in, wait_for_app
@@ -19,15 +19,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def contexts(browser: Browser) -> Iterator[tuple[BrowserContext, BrowserContext]]:
+def contexts(person: Callable[[], Page]) -> tuple[BrowserContext, BrowserContext]:
     """A funder's browser and a director's."""
-    made = [
-        browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US", accept_downloads=True)
-        for _ in range(2)
-    ]
-    yield made[0], made[1]
-    for context in made:
-        context.close()
+    return person().context, person().context
 
 
 def _download_works(page: Page) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from tests.browser.conftest import Server, sign_in, staff_accounts, wait_for_app, wait_for_chart_text
 from tests.conftest import copy_database
@@ -23,25 +23,17 @@ def _outcomes_db(built_outcomes_db: Path, folder: Path) -> Path:
     return copy_database(built_outcomes_db, folder / "coalition.duckdb")
 
 
-def _fresh(browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    return page
-
-
 @pytest.mark.parametrize("page_id", ["goals", "voice"])
 def test_the_page_opened_first_on_a_fresh_server_by_the_public_shows_no_data(
     page_id: str,
     start_server: Callable[..., Server],
-    browser: Browser,
+    page: Page,
     tmp_path: Path,
     built_outcomes_db: Path,
 ) -> None:
     """The server's very first request is the page's URL, by an anonymous visitor: a sign-in form, nothing else."""
     staff = staff_accounts(tmp_path)
     server = start_server(_outcomes_db(built_outcomes_db, tmp_path), staff.env)
-    page = _fresh(browser)
     page.goto(f"{server.url}/{page_id}")
     wait_for_app(page)
     page.get_by_text("This page is for coalition staff").wait_for()
@@ -50,16 +42,14 @@ def test_the_page_opened_first_on_a_fresh_server_by_the_public_shows_no_data(
     assert page.locator(DATA).count() == 0
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "target" not in text.lower() and "comment" not in text.lower()
-    page.context.close()
 
 
 def test_staff_see_the_goals_and_the_community_voice(
-    start_server: Callable[..., Server], browser: Browser, tmp_path: Path, built_outcomes_db: Path
+    start_server: Callable[..., Server], page: Page, tmp_path: Path, built_outcomes_db: Path
 ) -> None:
     """A director: the targets' progress and the table to change them; the answers and the comments."""
     staff = staff_accounts(tmp_path)
     server = start_server(_outcomes_db(built_outcomes_db, tmp_path), staff.env)
-    page = _fresh(browser)
     sign_in(page, server.url, staff.names["director"])
     page.goto(f"{server.url}/goals")
     wait_for_app(page)
@@ -72,4 +62,3 @@ def test_staff_see_the_goals_and_the_community_voice(
     page.get_by_text("What people answered").wait_for()
     wait_for_chart_text(page.locator(".js-plotly-plot").nth(1), "Cantonese")
     assert page.get_by_text("Comments", exact=True).count() == 1
-    page.context.close()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Page
 
 from impact import ingredients
 from tests.browser.conftest import Server, build_fixture_db, sign_in, staff_accounts, wait_for_app
@@ -24,31 +24,26 @@ DATA = (
 
 @pytest.mark.parametrize("role", ["public", "director"])
 def test_ingredients_opened_first_on_a_fresh_server_shows_data_to_staff_only(
-    start_server: Callable[..., Server], browser: Browser, tmp_path: Path, role: str
+    start_server: Callable[..., Server], page: Page, tmp_path: Path, role: str
 ) -> None:
     """The server's first page run is /ingredients: no data and a sign-in form for the public, the six sections for staff."""
     staff = staff_accounts(tmp_path)
     server = start_server(build_fixture_db(tmp_path / "coalition.duckdb"), staff.env)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    page = context.new_page()
     page.set_default_timeout(60_000)
-    try:
-        if role != "public":
-            sign_in(page, server.url, staff.names[role])  # the sign-in page runs first; /ingredients next
-        page.goto(server.url + "/ingredients")
+    if role != "public":
+        sign_in(page, server.url, staff.names[role])  # the sign-in page runs first; /ingredients next
+    page.goto(server.url + "/ingredients")
+    wait_for_app(page)
+    page.locator("[data-testid='stMain'] h1").first.wait_for()
+    main = page.locator("[data-testid='stMain']")
+    if role == "public":
+        page.get_by_role("textbox", name="Password").wait_for()  # drawn after the title
         wait_for_app(page)
-        page.locator("[data-testid='stMain'] h1").first.wait_for()
-        main = page.locator("[data-testid='stMain']")
-        if role == "public":
-            page.get_by_role("textbox", name="Password").wait_for()  # drawn after the title
-            wait_for_app(page)
-            assert "for coalition staff" in main.inner_text()
-            assert page.get_by_role("textbox", name="Password").count() == 1
-            assert page.locator(DATA).count() == 0
-        else:
-            for ingredient in ingredients.INGREDIENTS:
-                page.get_by_role("heading", name=ingredient.title, exact=True).wait_for()
-            page.locator(".js-plotly-plot").first.wait_for()
-            assert "for coalition staff" not in main.inner_text()
-    finally:
-        context.close()
+        assert "for coalition staff" in main.inner_text()
+        assert page.get_by_role("textbox", name="Password").count() == 1
+        assert page.locator(DATA).count() == 0
+    else:
+        for ingredient in ingredients.INGREDIENTS:
+            page.get_by_role("heading", name=ingredient.title, exact=True).wait_for()
+        page.locator(".js-plotly-plot").first.wait_for()
+        assert "for coalition staff" not in main.inner_text()

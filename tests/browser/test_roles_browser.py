@@ -3,10 +3,10 @@ survives a refresh, sign-out, lockout, and forged cookies."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from impact import users
 from impact.web import ui
@@ -43,13 +43,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def fresh(browser: Browser) -> Iterator[Page]:
-    """A page in a new browser context: no cookies from other tests."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
+def fresh(page: Page) -> Page:
+    """A page in a fresh browser: no cookies from other tests."""
+    return page
 
 
 def _open(page: Page, url: str) -> str:
@@ -134,29 +130,25 @@ def test_a_sign_in_survives_a_refresh_and_a_new_tab_and_sign_out_ends_it(server:
     assert "for coalition staff" in text and _data_elements(fresh) == 0
 
 
-def test_a_stolen_cookie_stops_working_after_sign_out(server: Server, fresh: Page, browser: Browser) -> None:
+def test_a_stolen_cookie_stops_working_after_sign_out(server: Server, fresh: Page, person: Callable[[], Page]) -> None:
     """Sign-out ends the account's sessions on the server, not only in this browser."""
     sign_in(fresh, server.url, ACCOUNTS["admin"])
     stolen = [c for c in fresh.context.cookies() if c["name"] == "impact_session"]
     fresh.get_by_role("button", name="Sign out").click()
     fresh.get_by_role("link", name="Staff sign-in").wait_for()
-    thief = browser.new_context()
-    thief.add_cookies(stolen)
-    page = thief.new_page()
-    text = _open(page, server.url + "/data")
-    assert "for coalition staff" in text and _data_elements(page) == 0
-    thief.close()
+    thief = person()
+    thief.context.add_cookies(stolen)
+    text = _open(thief, server.url + "/data")
+    assert "for coalition staff" in text and _data_elements(thief) == 0
 
 
-def test_a_forged_cookie_is_ignored(server: Server, browser: Browser) -> None:
+def test_a_forged_cookie_is_ignored(server: Server, fresh: Page) -> None:
     """A cookie not signed with the server's key gives the public audience."""
-    context = browser.new_context()
     host = server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "impact_session", "value": "eyJ1IjoiYWRtaW4ifQ.forged", "domain": host, "path": "/"}])
-    page = context.new_page()
-    text = _open(page, server.url + "/upload")
-    assert "for coalition staff" in text and _data_elements(page) == 0
-    context.close()
+    forged = {"name": "impact_session", "value": "eyJ1IjoiYWRtaW4ifQ.forged", "domain": host, "path": "/"}
+    fresh.context.add_cookies([forged])
+    text = _open(fresh, server.url + "/upload")
+    assert "for coalition staff" in text and _data_elements(fresh) == 0
 
 
 def test_repeated_wrong_passwords_make_the_account_wait(server: Server, fresh: Page) -> None:

@@ -12,13 +12,13 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from impact import db, ingest, sessions, shares
@@ -144,15 +144,9 @@ def shared(tmp_path_factory: pytest.TempPathFactory, staff: Staff) -> Iterator[t
 
 
 @pytest.fixture
-def context_pair(browser: Browser) -> Iterator[tuple[BrowserContext, BrowserContext]]:
+def context_pair(person: Callable[[], Page]) -> tuple[BrowserContext, BrowserContext]:
     """Two browsers (contexts) of one person."""
-    made = [
-        browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US", accept_downloads=True)
-        for _ in range(2)
-    ]
-    yield made[0], made[1]
-    for context in made:
-        context.close()
+    return person().context, person().context
 
 
 # -- 1. fragments -----------------------------------------------------------------------------

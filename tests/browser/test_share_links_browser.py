@@ -4,20 +4,15 @@ funder sees it, revokes it after confirming, and revoked or expired links show n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from impact import db, i18n, shares
 from impact.i18n import _
 from tests.browser.conftest import build_fixture_db, rerun_after, sign_in, wait_for_app
-
-
-def _fresh(browser: Browser) -> Page:
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US").new_page()
-    page.set_default_timeout(30_000)
-    return page
 
 
 def _main_text(page: Page, url: str, shows: str | None = None) -> str:
@@ -62,7 +57,7 @@ def _data_elements(page: Page) -> int:
 
 
 def test_a_share_link_is_created_opened_locked_revoked_and_expired(
-    tmp_path: Path, start_server, page: Page, browser: Browser, accounts: dict
+    tmp_path: Path, start_server, page: Page, person: Callable[[], Page], accounts: dict
 ) -> None:
     """The whole life of a link, as a director and a funder would live it."""
     path = build_fixture_db(tmp_path / "coalition.duckdb")
@@ -115,7 +110,7 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
         prepared = _("Prepared for {recipient}").format(recipient="Harbor Fund")
         people = _("Unique people reached")
         shown_people = i18n.format_number(scoped_people)
-    funder = _fresh(browser)
+    funder = person()
     text = _main_text(funder, url, shows=prepared)
     expect(funder.locator("html")).to_have_attribute("lang", "es")  # set by a script after the text is drawn
     assert funder.get_by_role("heading", name=prepared).is_visible()  # a heading, not a grey caption
@@ -156,7 +151,7 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
     # the page's rerun after the revocation lists the link as revoked (in the table's accessible cells)
     listing.locator("td").filter(has_text="Revoked").first.wait_for(state="attached")
     wait_for_app(page)
-    funder_again = _fresh(browser)
+    funder_again = person()
     text = _main_text(funder_again, url, shows="no longer active")
     assert "no longer active" in text and _data_elements(funder_again) == 0
     assert "Harbor Fund" not in text
@@ -164,5 +159,3 @@ def test_a_share_link_is_created_opened_locked_revoked_and_expired(
     # A link past its expiry date opens nothing either.
     text = _main_text(funder_again, f"{server.url}/impact?share={expired_token}", shows="has expired")
     assert "has expired" in text and _data_elements(funder_again) == 0
-    funder.context.close()
-    funder_again.context.close()

@@ -428,6 +428,9 @@ def sign_in(page: Page, base_url: str, name: str, password: str = STAFF_PASSWORD
     page.get_by_role("textbox", name="Account name").fill(name)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    # signed in, the sign-in page sends the person to their role's first page: wait for that page,
+    # or a click could land on the sign-in page's last drawing, between its run and the next
+    page.wait_for_url(lambda url: "/signin" not in url)
     page.get_by_text(f"Signed in as {name}").wait_for()
     page.wait_for_function("() => document.cookie.includes('impact_session=')")  # stored by the page's script
     wait_for_app(page)

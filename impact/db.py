@@ -74,12 +74,43 @@ def connection(path: Path | str | None = None) -> Connection:
                 os.chmod(key, 0o600)  # the coalition's data: readable by the app's user only
             # beyond this, DuckDB spills to <database>.tmp instead of growing the process
             conn.execute(f"set memory_limit = '{config.duckdb_memory_mb()}MB'")
+            _add_first_contacts(conn)  # first: the rebuilds below make the table (empty) with the schema
             _allow_every_kind(conn)
             _unkey_engagements(conn)
             conn.execute(_SCHEMA.read_text(encoding="utf-8"))
             _connections[key] = conn
             _write_locks[key] = threading.Lock()
         return conn
+
+
+def _add_first_contacts(conn: Connection) -> None:
+    """Build, once, the `first_contacts` table of a database made before it existed.
+
+    Every load and undo of contacts keeps it (impact.ingest.first_contacts); a database whose contacts
+    were stored without it gets it made by the schema and filled from all of `engagements`, in one
+    transaction, so that it is never there without its rows. A new database (no `engagements` yet) or
+    one that has the table is left as it is.
+    """
+    tables = {
+        name
+        for (name,) in conn.execute(
+            """select table_name from duckdb_tables() where schema_name = 'main'
+            and table_name in ('engagements', 'first_contacts')"""
+        ).fetchall()
+    }
+    if tables != {"engagements"}:
+        return
+    conn.begin()
+    try:
+        conn.execute(_SCHEMA.read_text(encoding="utf-8"))
+        conn.execute(
+            """insert into first_contacts (participant_key, first_engaged_on)
+            select participant_key, min(engaged_on) from engagements group by participant_key"""
+        )
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
 
 
 def _allow_every_kind(conn: Connection) -> None:

@@ -171,7 +171,10 @@ def change(current: int, previous: int) -> float | None:
 
 
 def reach_by_month(scope: Scope, run: Runner = db.run_query) -> pd.DataFrame:
-    return run("reach_by_month", **scope.params())
+    """Unique people and contacts per calendar month: kpis_by_month's own columns (the cards' trend
+    lines count them with the same definitions), so a page that shows both passes over the period's
+    contacts once, not twice (with a cached `run`)."""
+    return kpis_by_month(scope, run)[["month", "unique_people", "contacts"]]
 
 
 def data_extent(run: Runner = db.run_query) -> dict[str, Any]:

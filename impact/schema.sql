@@ -86,6 +86,16 @@ create table if not exists engagements (
     check (referred_by_partner_id is null or referred_by_partner_id <> partner_id)
 );
 
+-- Each person's first contact with the coalition: the earliest engaged_on of their contacts, one row
+-- per participant_key that has any. Derived from `engagements` and kept equal to it by every load and
+-- undo of contacts, in the same transaction (impact.ingest.first_contacts), so that new and returning
+-- people need not group every stored contact. No key, as `engagements`: the ingest code keeps one row
+-- per person, and an index would cost every load more than it saves.
+create table if not exists first_contacts (
+    participant_key ubigint not null,
+    first_engaged_on date not null
+);
+
 -- Targets: what the coalition set out to do, per metric, period and partner (null: the whole
 -- coalition). A save on the Goals page loads the whole new set as one batch and marks the rows it
 -- replaces with that batch (`superseded_by`) instead of deleting them, so undoing the save brings

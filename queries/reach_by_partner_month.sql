@@ -1,7 +1,7 @@
 -- Unique people and contacts per partner and calendar month.
 -- Each partner's own reach: a person served by two partners counts for each, and a
 -- headcount-only event counts for its host and for each co-host, so partners do not add
--- up to the coalition's total (kpis.sql and reach_by_month.sql count each once).
+-- up to the coalition's total (kpis.sql and kpis_by_month.sql count each once).
 with engagements_in_scope as (
     select * from engagements_in_scope(
         $start::date, $end::date, $partners::varchar[], $languages::varchar[], $neighborhoods::varchar[]

@@ -100,9 +100,12 @@ def _outcome(path: Path, sha256: str) -> str:
         batches = sql(path, "select batch_id, row_count from batches where sha256 = $s", {"s": sha256})
         rows = sql(path, "select count(*) from engagements")[0][0]
         by_batch = sql(path, "select count(*) from engagements where batch_id not in (select batch_id from batches)")
+        first_contacts = sql(path, "select participant_key, first_engaged_on from first_contacts order by all")
+        recomputed = sql(path, "select participant_key, min(engaged_on) from engagements group by all order by all")
     finally:
         db.close(path)
     assert by_batch == [(0,)], "rows without their batch"
+    assert first_contacts == recomputed, "the stored first contacts differ from the stored contacts'"
     if not batches:
         assert rows == 0, f"no batch row but {rows:,} rows stored"
         return "none"

@@ -128,6 +128,21 @@ def test_the_monthly_chart_shows_each_months_unique_people_and_contacts(as_direc
     assert shown_contacts["2024-06"] == june_contacts
 
 
+@pytest.mark.parametrize("partners", [None, ["HYC"], ["CLA", "SSE"]])
+def test_the_monthly_reach_equals_each_months_independent_counts(as_director: Path, partners: list | None) -> None:
+    """The reach chart's frame (the cards' monthly query's columns) holds each month's people and contacts
+    as counted from the raw tables for that month alone."""
+    scope = metrics.Scope(DEFAULT_START, DEFAULT_END, partners=tuple(partners) if partners else None)
+    reach = metrics.reach_by_month(scope)
+    assert list(reach.columns) == ["month", "unique_people", "contacts"] and len(reach) == 12
+    for row in reach.itertuples():
+        start = row.month.date()
+        end = (row.month + pd.offsets.MonthEnd(0)).date()
+        expected = independent_kpis(as_director, start, end, partners)
+        assert (row.unique_people, row.contacts) == (expected["unique_people"], expected["contacts"]), start
+    assert reach["contacts"].sum() > 0
+
+
 def test_new_and_returning_people_follow_each_persons_first_contact_ever(as_director: Path) -> None:
     """New: first contact with the coalition (any partner, all time) in the month; returning: the rest."""
     at = open_page("overview", {"partners": ["HYC"]})

@@ -1,9 +1,11 @@
 """A database made by an earlier version is upgraded once when opened: one made before the targets,
 milestones and surveys kinds (its batches table allowed three kinds only, and DuckDB cannot change a
-CHECK in place), one made before staff, and one whose engagements table had keys (DuckDB cannot drop one)."""
+CHECK in place), one made before staff, one whose engagements table had keys (DuckDB cannot drop one),
+and one made before each person's first contact was stored (first_contacts)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -156,6 +158,10 @@ def test_a_six_kind_database_gains_referrals_and_the_staff_kind(tmp_path: Path, 
     assert conn.execute(
         "select partner_id, engagement_id, participant_key, referred_by_partner_id, batch_id from engagements"
     ).fetchall() == [("HYC", "A1", 42, None, 2)]
+    # made before first contacts were stored too: built from its contacts, before the other rebuilds
+    assert conn.execute("select participant_key, first_engaged_on::varchar from first_contacts").fetchall() == [
+        (42, "2024-01-02")
+    ]
     try:
         conn.execute("update engagements set referred_by_partner_id = 'HYC'")
     except duckdb.ConstraintException:
@@ -262,4 +268,50 @@ def test_a_database_with_keyed_contacts_loses_the_keys_and_keeps_every_row(tmp_p
     db.close(path)
     db.connection(path)  # opened again: nothing left to upgrade
     assert db.connection(path).execute("select count(*) from engagements").fetchone() == (0,)
+    db.close(path)
+
+
+def _first_contacts(conn: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
+    """The stored first contacts, and each person's earliest contact recomputed from `engagements`."""
+    stored = conn.execute("select participant_key, first_engaged_on from first_contacts order by all").fetchall()
+    recomputed = conn.execute(
+        "select participant_key, min(engaged_on) from engagements group by participant_key order by all"
+    ).fetchall()
+    return stored, recomputed
+
+
+def test_a_database_without_first_contacts_gets_them_from_its_contacts(tmp_path: Path, monkeypatch) -> None:
+    """A database whose contacts were stored before each person's first contact was: on open, the table is
+    made and filled from every stored contact, once; loads and undo then keep it equal to the contacts."""
+    path = tmp_path / "before.duckdb"
+    monkeypatch.setenv("IMPACT_DB", str(path))
+    monkeypatch.delenv("IMPACT_KEY_FILE", raising=False)
+    builders.load_base(path)
+    rows = builders.engagements(60)  # 60 contacts of 60 people over 60 days
+    rows += [(f"R{n}", "2022-06-01", "CLA", f"person-{n}", *rows[n][4:]) for n in range(0, 60, 3)]  # 20 met earlier
+    contacts = ingest.process(
+        builders.csv_bytes([builders.ENGAGEMENT_HEADER, *rows]), "contacts.csv", database=path, store=True
+    )
+    assert contacts.ok, [str(p) for p in contacts.problems]
+    db.close(path)
+    old = duckdb.connect(str(path))  # that version's database: the same contacts, no first_contacts
+    old.execute("drop table first_contacts")
+    old.close()
+
+    conn = db.connection(config.db_path())
+    stored, recomputed = _first_contacts(conn)
+    assert stored == recomputed and len(stored) == 60
+    assert sum(1 for _key, day in stored if str(day) == "2022-06-01") == 20
+    later = [builders.engagement(100 + n, person=f"person-{n}", day=date(2021, 1, n + 1)) for n in range(5)]
+    report = ingest.process(builders.csv_bytes([builders.ENGAGEMENT_HEADER, *later]), "later.csv", database=path,
+                            store=True)  # fmt: skip
+    assert report.ok, [str(p) for p in report.problems]
+    stored, recomputed = _first_contacts(conn)
+    assert stored == recomputed and sum(1 for _key, day in stored if day == date(2021, 1, 1)) == 1
+    db.close(path)
+    conn = db.connection(path)  # opened again: nothing left to upgrade, the table as the loads left it
+    assert _first_contacts(conn)[0] == stored
+    ingest.undo_batch(contacts.batch_id, database=path)
+    stored, recomputed = _first_contacts(conn)
+    assert stored == recomputed and len(stored) == 5  # only the later file's people are left
     db.close(path)

@@ -12,6 +12,7 @@ and then the whole file is stored in one transaction as one batch.
     engine     the run: one file, or several checked together in load order
     workbook   an Excel workbook's sheet read as the rows of text a CSV file gives
     batches    batches and undo
+    first_contacts  each person's first contact, kept with the contacts by every load and undo
     targets    a save of the Goals page's targets: the whole set, replacing the current one
 
 `from impact import ingest` gives the whole API below.

@@ -13,6 +13,7 @@ import pandas as pd
 
 from impact import config, db
 from impact.i18n import N_, Enumeration, Message
+from impact.ingest import first_contacts
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def undo_batch(batch_id: int, *, database: Path | str | None = None, by: str = "
             )
             raise UndoRefused(Message(refused, {**batch, "batches": listed}))
         rows = cur.execute(f"select count(*) from {kind} where batch_id = $id", {"id": batch_id}).fetchone()[0]
+        if kind == "engagements":  # while the batch's rows still name its people
+            first_contacts.remove_batch(cur, batch_id)
         if kind == "events":
             cur.execute("delete from event_cohosts where batch_id = $id", {"id": batch_id})
         cur.execute(f"delete from {kind} where batch_id = $id", {"id": batch_id})

@@ -16,7 +16,7 @@ import pandas as pd
 
 from impact import config, contract, db, pseudonym, textfile
 from impact.i18n import Message
-from impact.ingest import batches, workbook
+from impact.ingest import batches, first_contacts, workbook
 from impact.ingest.columns import detect_kind, match_columns
 from impact.ingest.messages import (
     AFTER_TODAY,
@@ -521,6 +521,8 @@ class _Run:
             f"select {', '.join(source_names)}, $batch from typed{f' order by {order}' if order else ''}",
             {"batch": batch_id},
         )
+        if kind == "engagements":  # in this transaction, as the contacts themselves
+            first_contacts.add_batch(self.cur)
         if kind == "events":
             self.sql(
                 """insert into event_cohosts (event_id, partner_id, batch_id)

@@ -100,17 +100,12 @@ def _add_first_contacts(conn: Connection) -> None:
     }
     if tables != {"engagements"}:
         return
-    conn.begin()
-    try:
+    with _one_transaction(conn):
         conn.execute(_SCHEMA.read_text(encoding="utf-8"))
         conn.execute(
             """insert into first_contacts (participant_key, first_engaged_on)
             select participant_key, min(engaged_on) from engagements group by participant_key"""
         )
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
 
 
 def _allow_every_kind(conn: Connection) -> None:
@@ -140,8 +135,7 @@ def _allow_every_kind(conn: Connection) -> None:
             break
         tables += list(dict.fromkeys(more))
     tables.sort(key=lambda t: _depth(t, references))
-    conn.begin()
-    try:
+    with _one_transaction(conn):
         for table in tables:
             conn.execute(f"create table upgrade_copy_{table} as select * from {table}")
         for table in reversed(tables):
@@ -150,10 +144,6 @@ def _allow_every_kind(conn: Connection) -> None:
         for table in tables:
             conn.execute(f"insert into {table} by name select * from upgrade_copy_{table}")
             conn.execute(f"drop table upgrade_copy_{table}")
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
 
 
 def _unkey_engagements(conn: Connection) -> None:
@@ -171,17 +161,12 @@ def _unkey_engagements(conn: Connection) -> None:
     ).fetchone()[0]
     if not keyed:
         return
-    conn.begin()
-    try:
+    with _one_transaction(conn):
         conn.execute("create table upgrade_copy_engagements as select * from engagements")
         conn.execute("drop table engagements")
         conn.execute(_SCHEMA.read_text(encoding="utf-8"))
         conn.execute("insert into engagements by name select * from upgrade_copy_engagements")
         conn.execute("drop table upgrade_copy_engagements")
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
 
 
 def _depth(table: str, references: list[tuple[str, str]]) -> int:
@@ -209,22 +194,32 @@ def transaction(path: Path | str | None = None, *, commit: bool = True) -> Itera
 
     The block's work is committed when it ends normally and rolled back when it raises; with
     `commit=False` (a dry run) it is rolled back either way. The cursor is closed after. This is
-    the only place that begins, commits or rolls back, so no caller can leave a transaction open.
+    the only way callers begin, commit or roll back, so no caller can leave a transaction open.
     """
     cur = cursor(path)
     with write_lock(path):
         try:
-            cur.begin()
-            yield cur
-            if commit:
-                cur.commit()
-            else:
-                cur.rollback()
-        except BaseException:
-            cur.rollback()
-            raise
+            with _one_transaction(cur, commit=commit):
+                yield cur
         finally:
             cur.close()
+
+
+@contextmanager
+def _one_transaction(conn: Connection, *, commit: bool = True) -> Iterator[None]:
+    """Begin; commit when the block ends normally (roll back instead when `commit` is False), roll
+    back when it raises. Used by `transaction` and by the upgrades run as a database is opened
+    (which hold the connection before any cursor or lock exists)."""
+    conn.begin()
+    try:
+        yield
+        if commit:
+            conn.commit()
+        else:
+            conn.rollback()
+    except BaseException:
+        conn.rollback()
+        raise
 
 
 def close(path: Path | str | None = None) -> None:

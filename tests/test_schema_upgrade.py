@@ -13,6 +13,8 @@ import duckdb
 from impact import config, db, ingest
 from tests import builders
 from tests.goal_builders import TARGETS, load, problems
+from tests.test_first_contacts import recomputed as recomputed_first_contacts
+from tests.test_first_contacts import stored as stored_first_contacts
 
 # The batches table as the first version made it (three kinds), and the tables that refer to it.
 OLD_SCHEMA = """
@@ -271,15 +273,6 @@ def test_a_database_with_keyed_contacts_loses_the_keys_and_keeps_every_row(tmp_p
     db.close(path)
 
 
-def _first_contacts(conn: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
-    """The stored first contacts, and each person's earliest contact recomputed from `engagements`."""
-    stored = conn.execute("select participant_key, first_engaged_on from first_contacts order by all").fetchall()
-    recomputed = conn.execute(
-        "select participant_key, min(engaged_on) from engagements group by participant_key order by all"
-    ).fetchall()
-    return stored, recomputed
-
-
 def test_a_database_without_first_contacts_gets_them_from_its_contacts(tmp_path: Path, monkeypatch) -> None:
     """A database whose contacts were stored before each person's first contact was: on open, the table is
     made and filled from every stored contact, once; loads and undo then keep it equal to the contacts."""
@@ -298,20 +291,20 @@ def test_a_database_without_first_contacts_gets_them_from_its_contacts(tmp_path:
     old.execute("drop table first_contacts")
     old.close()
 
-    conn = db.connection(config.db_path())
-    stored, recomputed = _first_contacts(conn)
+    db.connection(config.db_path())  # opened by this version: the upgrade
+    stored, recomputed = stored_first_contacts(path), recomputed_first_contacts(path)
     assert stored == recomputed and len(stored) == 60
     assert sum(1 for _key, day in stored if str(day) == "2022-06-01") == 20
     later = [builders.engagement(100 + n, person=f"person-{n}", day=date(2021, 1, n + 1)) for n in range(5)]
     report = ingest.process(builders.csv_bytes([builders.ENGAGEMENT_HEADER, *later]), "later.csv", database=path,
                             store=True)  # fmt: skip
     assert report.ok, [str(p) for p in report.problems]
-    stored, recomputed = _first_contacts(conn)
+    stored, recomputed = stored_first_contacts(path), recomputed_first_contacts(path)
     assert stored == recomputed and sum(1 for _key, day in stored if day == date(2021, 1, 1)) == 1
     db.close(path)
-    conn = db.connection(path)  # opened again: nothing left to upgrade, the table as the loads left it
-    assert _first_contacts(conn)[0] == stored
+    db.connection(path)  # opened again: nothing left to upgrade, the table as the loads left it
+    assert stored_first_contacts(path) == stored
     ingest.undo_batch(contacts.batch_id, database=path)
-    stored, recomputed = _first_contacts(conn)
+    stored, recomputed = stored_first_contacts(path), recomputed_first_contacts(path)
     assert stored == recomputed and len(stored) == 5  # only the later file's people are left
     db.close(path)

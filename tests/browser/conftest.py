@@ -263,9 +263,8 @@ class Profiles:
         self._free: list[BrowserContext] = []
 
     def borrow(self) -> BrowserContext:
-        context = self._free.pop() if self._free else self._launch()
-        self._forget(context)
-        return context
+        """A profile no test holds: cleared when it was given back, or new."""
+        return self._free.pop() if self._free else self._launch()
 
     def give_back(self, context: BrowserContext) -> None:
         self._forget(context)

@@ -3,7 +3,8 @@ that explain a chart. The rules are defined here once: what a target's actual is
 expected by now, when a target is on track, which targets a card or a chart shows.
 
 - A target's **actual** is its metric counted exactly as the KPI cards count it (queries/kpis.sql;
-  survey responses: queries/survey_response_count.sql), over the target's period up to *now*, for
+  survey responses: queries/survey_response_count.sql; a partner's contacts: queries/contacts_by_partner.sql,
+  which counts them as kpis.sql does with that partner chosen), over the target's period up to *now*, for
   its partner or the whole coalition.
 - **Now** is the latest day with data, never after today (as every period counts from it,
   impact.periods): a month not loaded yet must not read as falling behind.
@@ -122,6 +123,9 @@ def actual(metric: str, start: date, end: date, partner: str | None, run: Runner
     scope = metrics.Scope(start, end, partners=(partner,) if partner else None)
     if metric == "survey_responses":
         return int(run("survey_response_count", **scope.params())["responses"].iloc[0])
+    if metric == "contacts" and partner:  # every partner's at once: partners' targets share their periods
+        found = run("contacts_by_partner", start=start, end=end)
+        return int(found.loc[found["partner_id"] == partner, "contacts"].sum())
     return metrics.kpis(scope, run)[METRIC_KPI[metric]]
 
 

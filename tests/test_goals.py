@@ -152,3 +152,27 @@ def test_a_partners_milestones_are_its_own_and_the_coalitions(outcomes_db: Path)
     year = metrics.Scope(*YEAR, partners=("SSE",))
     assert list(goals.milestones(year)["milestone_id"]) == ["M2", "M3"]
     assert list(goals.milestones(metrics.Scope(*YEAR))["milestone_id"]) == ["M1", "M2", "M3"]
+
+
+@pytest.mark.parametrize(
+    "period", [YEAR, (date(2024, 3, 1), date(2024, 9, 30)), (date(2020, 1, 1), date(2030, 12, 31))]
+)
+def test_a_partners_contacts_actual_is_its_kpi_with_that_partner_chosen(
+    outcomes_db: Path, period: tuple[date, date]
+) -> None:
+    """contacts_by_partner (every partner in one pass) against kpis.sql run for each partner alone,
+    in periods where co-hosted events with only a headcount count for their host and co-hosts."""
+    start, end = period
+    cohosted_headcounts = sql(
+        outcomes_db,
+        """select count(*) from events e where event_date between $start and $end and attendance is not null
+        and len(coalesce(co_host_partner_ids, [])) > 0
+        and not exists (select 1 from engagements g where g.event_id = e.event_id)""",
+        {"start": start, "end": end},
+    )[0][0]
+    assert cohosted_headcounts > 0  # the case a per-host count would get wrong is in the data
+    partners = [row[0] for row in sql(outcomes_db, "select partner_id from partners order by partner_id")]
+    actuals = {p: goals.actual("contacts", start, end, p) for p in partners}
+    expected = {p: metrics.kpis(metrics.Scope(start, end, partners=(p,)))["contacts"] for p in partners}
+    assert actuals == expected
+    assert sum(actuals.values()) > metrics.kpis(metrics.Scope(start, end))["contacts"] > 0  # co-hosts count twice

@@ -4,10 +4,11 @@
 -- partner, language, neighborhood); a return to any partner counts. A month whose 90 days
 -- have not all passed by the latest contact in the store is marked incomplete, because
 -- some of its people may still come back.
+-- first_contacts holds each person's first day (every load and undo keeps it: impact.ingest.first_contacts)
 with first_days as (
-    select participant_key, min(engaged_on) as first_day
-    from engagements
-    group by participant_key
+    select participant_key, first_engaged_on as first_day
+    from first_contacts
+    where first_engaged_on between $start::date and $end::date
 ),
 
 -- people first seen in the period, through a first-day contact that passes the filters

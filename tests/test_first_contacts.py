@@ -74,6 +74,62 @@ def test_new_and_returning_people_match_every_contact_ever(fixture_db: Path, per
         assert shown["new_people"].sum() > 0 and shown["returning_people"].sum() > 0  # both kinds are there
 
 
+def independent_return_within_90_days(path: Path, scope: metrics.Scope) -> pd.DataFrame:
+    """Per month of first contact: the people first seen (any partner, all time) in that month of the
+    scope through a first-day contact that passes the filters, and how many of them had a contact (any
+    partner) on a later day at most 90 days after, in pandas from the raw contacts."""
+    contacts = pd.DataFrame(
+        sql(path, "select participant_key, engaged_on, partner_id, language, neighborhood from engagements"),
+        columns=["participant_key", "engaged_on", "partner_id", "language", "neighborhood"],
+    )
+    contacts["engaged_on"] = pd.to_datetime(contacts["engaged_on"])
+    contacts["first_day"] = contacts.groupby("participant_key")["engaged_on"].transform("min")
+    on_first_day = contacts[
+        (contacts["engaged_on"] == contacts["first_day"])
+        & (contacts["first_day"] >= pd.Timestamp(scope.start))
+        & (contacts["first_day"] <= pd.Timestamp(scope.end))
+    ]
+    for column, chosen in (("partner_id", scope.partners), ("language", scope.languages),
+                           ("neighborhood", scope.neighborhoods)):  # fmt: skip
+        if chosen:
+            on_first_day = on_first_day[on_first_day[column].isin(chosen)]
+    cohort = on_first_day[["participant_key", "first_day"]].drop_duplicates()
+    later = contacts[
+        (contacts["engaged_on"] > contacts["first_day"])
+        & (contacts["engaged_on"] <= contacts["first_day"] + pd.Timedelta(days=90))
+    ]
+    cohort = cohort.assign(
+        month=cohort["first_day"].dt.to_period("M").dt.to_timestamp(),
+        back=cohort["participant_key"].isin(set(later["participant_key"])),
+    )
+    months = pd.date_range(pd.Timestamp(scope.start).to_period("M").to_timestamp(), pd.Timestamp(scope.end), freq="MS")
+    counts = cohort.groupby("month")["back"].agg(new_people="size", returned="sum").reindex(months, fill_value=0)
+    return pd.DataFrame(
+        {
+            "month": months,
+            "new_people": counts["new_people"].to_numpy(),
+            "returned_within_90_days": counts["returned"].to_numpy(),
+        }
+    )
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=["two years", "three months"])
+@pytest.mark.parametrize("chosen", FILTERS, ids=["everything", "HYC", "CLA and VVF", "English", "Chinatown"])
+def test_return_within_90_days_follows_each_persons_first_contact_ever(
+    fixture_db: Path, period: tuple, chosen: dict
+) -> None:
+    """The reach page's people first seen in each month and those back within 90 days (read through the
+    stored first contacts) equal a pandas count over all raw contacts."""
+    scope = metrics.Scope(*period, **chosen)
+    shown = metrics.return_within_90_days(scope)
+    expected = independent_return_within_90_days(fixture_db, scope)
+    assert pd.to_datetime(shown["month"]).dt.date.tolist() == expected["month"].dt.date.tolist()
+    assert shown["new_people"].astype(int).tolist() == expected["new_people"].tolist()
+    assert shown["returned_within_90_days"].astype(int).tolist() == expected["returned_within_90_days"].tolist()
+    if not chosen and period == PERIODS[0]:
+        assert expected["new_people"].sum() > expected["returned_within_90_days"].sum() > 0  # both kinds are there
+
+
 def test_the_stored_first_contacts_equal_the_contacts_after_loads(fixture_db: Path) -> None:
     """After the fixture files' loads (several engagements files, people in more than one), one row per person."""
     first = stored(fixture_db)

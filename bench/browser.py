@@ -17,7 +17,8 @@ served by its own server), so the ratio says how much the app adds to what Strea
 plotly cost anyway.
 
 - first view: the page's first navigation on a freshly started server whose query cache is
-  empty. Staff pages come after one unmeasured view of /impact on that server (the server
+  empty; a staff page's is the best of FIRST_VIEWS such servers, as one view carries all of the
+  machine's noise. Staff pages come after one unmeasured view of /impact on that server (the server
   has imported its code, the browser holds Streamlit's scripts); /impact's first view is the
   very first request of a freshly started server, in a browser context with nothing cached,
   and its bare page is likewise the first request of the freshly started bare server. A staff
@@ -71,6 +72,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 CACHED_VIEWS = 3  # a cached view is the best of this many navigations
+FIRST_VIEWS = 2  # a staff page's first view is the best of this many freshly started servers
 STAFF_PAGES = ("overview", "reach", "languages", "partners")
 PUBLIC_PAGE = "impact"
 ACCOUNT = "bench"  # the admin account the staff pages are opened as
@@ -409,34 +411,40 @@ class Run:
         return self.bare_tab.view(f"/charts-{count}", Charts(count))
 
     def page(self, page_id: str, charts: dict[str, Charts]) -> PageTiming:
-        """A page's first view on a freshly started server, then its cached views, each beside the
-        bare page with as many charts."""
+        """A page's first view on a freshly started server (a staff page's: the best of FIRST_VIEWS
+        servers), then its cached views, each beside the bare page with as many charts."""
         timing = PageTiming(page_id, charts[page_id])
         try:
-            with running(self.app_server) as server:
-                tab = self.tab(server)
-                try:
-                    if page_id == PUBLIC_PAGE:  # measured first: both servers fresh, both contexts empty
-                        timing.bare_first = self.bare_view(timing.charts.plotly)
-                        timing.first = tab.view(f"/{page_id}", timing.charts)
-                    else:  # signed in; the server's code imported, Streamlit's scripts in the browser
-                        tab.context.add_cookies([{"name": COOKIE_NAME, "value": self.token, "url": server.url}])
-                        tab.view(f"/{PUBLIC_PAGE}", charts.get(PUBLIC_PAGE, Charts(1)))
-                        if not self.bare_warm:
-                            self.bare_view(timing.charts.plotly)
-                        timing.first = tab.view(f"/{page_id}", timing.charts)
-                    cached, bare_cached = [], []
-                    for _ in range(CACHED_VIEWS):  # interleaved: both see the machine's load alike
-                        cached.append(tab.view(f"/{page_id}", timing.charts))
-                        bare_cached.append(self.bare_view(timing.charts.plotly))
-                    timing.cached, timing.bare_cached = best(cached), best(bare_cached)
-                    if page_id != PUBLIC_PAGE:  # the bare page has no caches: on a server that has
-                        timing.bare_first = timing.bare_cached  # answered once, its first view is any view
-                finally:
-                    tab.context.close()
+            firsts = []
+            for attempt in range(1 if page_id == PUBLIC_PAGE else FIRST_VIEWS):
+                with running(self.app_server) as server:
+                    tab = self.tab(server)
+                    try:
+                        if page_id == PUBLIC_PAGE:  # measured first: both servers fresh, both contexts empty
+                            timing.bare_first = self.bare_view(timing.charts.plotly)
+                        else:  # signed in; the server's code imported, Streamlit's scripts in the browser
+                            tab.context.add_cookies([{"name": COOKIE_NAME, "value": self.token, "url": server.url}])
+                            tab.view(f"/{PUBLIC_PAGE}", charts.get(PUBLIC_PAGE, Charts(1)))
+                            if not self.bare_warm:
+                                self.bare_view(timing.charts.plotly)
+                        firsts.append(tab.view(f"/{page_id}", timing.charts))
+                        if attempt == 0:
+                            self.cached_views(tab, timing)
+                    finally:
+                        tab.context.close()
+            timing.first = best(firsts)
+            if page_id != PUBLIC_PAGE:  # the bare page has no caches: on a server that has answered
+                timing.bare_first = timing.bare_cached  # once, its first view is any view
         except Exception as error:  # one page's failure (a server that did not start) is reported
             timing.error = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
         return timing
+
+    def cached_views(self, tab: Tab, timing: PageTiming) -> None:
+        cached, bare_cached = [], []
+        for _ in range(CACHED_VIEWS):  # interleaved: both see the machine's load alike
+            cached.append(tab.view(f"/{timing.page}", timing.charts))
+            bare_cached.append(self.bare_view(timing.charts.plotly))
+        timing.cached, timing.bare_cached = best(cached), best(bare_cached)
 
 
 def measure(database: Path, engagements: int, charts: dict[str, Charts], timeout: float) -> BrowserResult:
@@ -550,7 +558,8 @@ def print_result(result: BrowserResult, table: Callable[..., str]) -> None:
     print(table(headers, waits, "lrrrrrrr"))
     print(
         "  until the app is idle and every chart is drawn (browser clock, from the start of the navigation);\n"
-        "  first view: the page's first on a freshly started server (staff pages after one view of /impact there;\n"
+        f"  first view: the page's first on a freshly started server (staff pages: the best of {FIRST_VIEWS} servers,\n"
+        "  each after one view of /impact there;\n"
         "  /impact as the server's very first request, in an empty browser context, as the bare page's first;\n"
         "  a staff page's bare first: the bare page's best view (it has no caches), on a server that has answered once);\n"
         f"  cached view: best of {CACHED_VIEWS} later navigations (each a new session, as a reload is);\n"

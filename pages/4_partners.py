@@ -1,6 +1,6 @@
-"""Partner activity: whether each partner's data is in (freshness and months without data, shown
-first so a director sees gaps before trusting a trend), the events each partner held, how
-partners work together, and the coalition's meetings with officials.
+"""Partner activity: whether each partner's data is in (months without data, shown first so a
+director sees gaps before trusting a trend; each partner's latest dates one click away), the events
+each partner held, how partners work together, and the coalition's meetings with officials.
 
 Queries: kpis, partner_activity_by_month, partner_freshness, events_by_partner_month,
 events_by_partner_type, collaboration_by_partner, cohost_pairs, officials_meetings_by_month; targets
@@ -60,6 +60,7 @@ dashboard.table(
         Column("months_without_data", _("Months without data in the period"), INTEGER),
         Column("gap_list", _("Which months"), TEXT),
     ],
+    folded=_("Each partner's last upload, contact, event and activity"),
 )
 st.caption(_(gap.help) + " " + _("The dates are over all data; only the partner filter applies to this section."))
 if not activity.empty:

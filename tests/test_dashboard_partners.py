@@ -62,8 +62,12 @@ def months_without_data(path: Path) -> dict[str, list[str]]:
 
 def test_the_freshness_table_gives_each_partners_last_upload_and_activity(as_director: Path) -> None:
     """Last upload: the latest loaded batch holding the partner's rows; last activity: its latest date. Dates
-    read as the reader reads them (Dec 2, 2024), times too, with UTC said once in the header."""
+    read as the reader reads them (Dec 2, 2024), times too, with UTC said once in the header. The table
+    is drawn once its expander is opened, under the warning that names the months without data."""
     at = open_page("partners")
+    assert "Each partner's last upload, contact, event and activity" in [e.label for e in at.expander]
+    assert not any("Last upload (UTC)" in t.value.columns for t in at.dataframe)  # not drawn while closed
+    at = open_numbers(at)
     table = next(t.value for t in at.dataframe if "Last upload (UTC)" in t.value.columns).set_index("Partner")
     uploads = frame(
         as_director,
@@ -80,7 +84,7 @@ def test_the_freshness_table_gives_each_partners_last_upload_and_activity(as_dir
 
 def test_months_without_data_are_flagged_before_the_charts(as_director: Path) -> None:
     """Each partner's gap months are listed in the warning and the table, and drawn as 'no data'."""
-    at = open_page("partners")
+    at = open_numbers(open_page("partners"))
     expected = months_without_data(as_director)
     assert any(expected.values())  # the fixture has gaps: Sunset Senior Exchange, Visitacion Valley Families
     table = next(t.value for t in at.dataframe if "Which months" in t.value.columns).set_index("Partner")
@@ -186,7 +190,7 @@ def test_csv_downloads_neutralise_cells_that_would_run_as_formulas(
 
     monkeypatch.setattr(st, "download_button", capture)
     monkeypatch.setattr(ui, "download_data", lambda produce: produce)  # the viewer's check is tested elsewhere
-    open_page("partners", {"period": "all-time"})
+    open_numbers(open_page("partners", {"period": "all-time"}))
     text = downloads["partner_freshness.csv"].decode("utf-8-sig")
     assert "'=HYPERLINK(" in text and "'@SUM(A1)" in text
     assert not any(line.startswith(("=", "@", "+", "-")) for line in text.splitlines())

@@ -268,15 +268,18 @@ def chart(
     _numbers_behind(rendered, columns, name)
 
 
-def _numbers_behind(rendered: Rendered, columns: Sequence[Column], name: str) -> None:
-    """The chart's table and CSV download in an expander, drawn only once it is opened: a closed
-    expander's grid and button would still be sent and drawn (the grid's code loaded) on every
-    view. Opening or closing it reruns only this fragment, which draws the table at once."""
+def _numbers_behind(
+    rendered: Rendered, columns: Sequence[Column], name: str, label: str | None = None, icon: str = ":material/table:"
+) -> None:
+    """The table and its CSV download in an expander (`label`, by default "The numbers behind this
+    chart"), drawn only once it is opened: a closed expander's grid and button would still be sent
+    and drawn (the grid's code loaded) on every view. Opening or closing it reruns only this
+    fragment, which draws the table at once."""
 
     @ui.guarded_fragment
     def numbers() -> None:
         box = st.expander(
-            _("The numbers behind this chart"), icon=":material/table:", key=NUMBERS_KEY + name, on_change="rerun"
+            label or _("The numbers behind this chart"), icon=icon, key=NUMBERS_KEY + name, on_change="rerun"
         )
         if box.open:
             with box:
@@ -285,10 +288,18 @@ def _numbers_behind(rendered: Rendered, columns: Sequence[Column], name: str) ->
     numbers()
 
 
-def table(name: str, scope: metrics.Scope, frame: pd.DataFrame, columns: Sequence[Column]) -> None:
+def table(
+    name: str, scope: metrics.Scope, frame: pd.DataFrame, columns: Sequence[Column], folded: str | None = None
+) -> None:
     """A table as people read it (labelled headers, separators, one-decimal percentages) and a
-    CSV of exactly that table, with spreadsheet formulas neutralised."""
-    _show_table(_render(name, scope, None, frame, columns, ""), columns, name)
+    CSV of exactly that table, with spreadsheet formulas neutralised. `folded`: the label of an
+    expander the table is drawn in once it is opened (a table that supports what the page shows
+    above it, so that a view does not load and draw a grid nobody opened)."""
+    rendered = _render(name, scope, None, frame, columns, "")
+    if folded is None:
+        _show_table(rendered, columns, name)
+    else:
+        _numbers_behind(rendered, columns, name, folded, icon=":material/table_rows:")
 
 
 def _show_table(rendered: Rendered, columns: Sequence[Column], name: str) -> None:

@@ -98,6 +98,7 @@ def test_partners_opened_by_a_link_shows_one_partners_events_and_downloads_its_f
     server = reading_server
     open_dashboard(director_page, server.url + "/partners?period=all-time&partners=SSE")
     assert metric(director_page, "Events held") == f"{events:,}"
+    director_page.get_by_text("Each partner's last upload, contact, event and activity").click()
     with director_page.expect_download() as download:
         director_page.get_by_role("button", name="Download CSV").first.click()
     text = Path(download.value.path()).read_bytes().decode("utf-8-sig")

@@ -36,7 +36,8 @@ from impact.roles import DIRECTORS, User
 
 Runner = metrics.Runner
 
-# The KPI (queries/kpis.sql) each metric is counted as; survey responses have their own query.
+# The KPI (queries/kpis.sql) each metric is counted as; survey responses have their own query, and a
+# partner's contacts are read from every partner's at once (contacts_by_partner, counted as kpis.sql counts them).
 METRIC_KPI = {
     "unique_people": "unique_people",
     "contacts": "contacts",

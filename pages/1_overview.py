@@ -1,7 +1,7 @@
 """Overview: the coalition's headline numbers for the period, their change, and monthly reach.
 
 Queries: kpis (this period and the one it is compared with), kpis_by_month (the cards' trend lines, and
-the monthly reach chart: metrics.reach_by_month), new_vs_returning_by_month; targets (the cards' progress, the contacts' goal line),
+the monthly reach chart: metrics.reach_by_month), new_vs_returning_by_month; targets and contacts_by_partner (the cards' progress, the contacts' goal line),
 milestones (the timeline, and the marks on every monthly chart).
 """
 

@@ -4,7 +4,7 @@ each partner held, how partners work together, and the coalition's meetings with
 
 Queries: kpis, partner_activity_by_month, partner_freshness, events_by_partner_month,
 events_by_partner_type, collaboration_by_partner, cohost_pairs, officials_meetings_by_month; targets
-and contacts_by_partner (each partner's progress, the meetings' goal line).
+(each partner's progress, the meetings' goal line) and contacts_by_partner (partners' contacts targets).
 """
 
 import streamlit as st

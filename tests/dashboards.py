@@ -68,8 +68,9 @@ def open_page(page: str, query: dict[str, Any] | None = None) -> AppTest:
 
 
 def open_numbers(at: AppTest) -> AppTest:
-    """Open every chart's "The numbers behind this chart", as a person clicks each one: the tables and
-    their CSV downloads are drawn only then."""
+    """Open every chart's "The numbers behind this chart" (and every table folded the same way, as
+    /partners' latest dates), as a person clicks each one: the tables and their CSV downloads are
+    drawn only then."""
     for key in [k for k in at.session_state if str(k).startswith(dashboard.NUMBERS_KEY)]:
         at.session_state[key] = True
     at.run()

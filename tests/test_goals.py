@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from impact import goals, metrics
+from impact import db, goals, ingest, metrics
 from impact.roles import User
+from tests import builders
 from tests.conftest import sql
 
 LAST_DAY = date(2024, 12, 28)  # the fixture coalition's latest day with data
@@ -176,3 +177,33 @@ def test_a_partners_contacts_actual_is_its_kpi_with_that_partner_chosen(
     expected = {p: metrics.kpis(metrics.Scope(start, end, partners=(p,)))["contacts"] for p in partners}
     assert actuals == expected
     assert sum(actuals.values()) > metrics.kpis(metrics.Scope(start, end))["contacts"] > 0  # co-hosts count twice
+
+
+def test_partners_contacts_count_records_else_headcounts_for_host_and_co_hosts(empty_db: Path) -> None:
+    """Hand-counted 2024 contacts: an event with records counts through them (not its headcount), one with a
+    headcount and no record counts it for its host and each co-host, one with neither counts nothing, and a
+    partner without any data has 0; contacts_by_partner gives one row per partner, as kpis.sql per partner."""
+    partners = [*builders.PARTNERS, ("QUI", "Quiet Partner", "", "", "2020-01-01")]
+    events = [
+        *builders.EVENTS,  # EV1 HYC+CLA 25 (records below), EV2 CLA 8, EV3 SSE+HYC+CLA no headcount
+        ("EV4", "2024-09-09", "SSE", "HYC", "outreach", "Night market outreach", "12"),
+    ]
+    contacts = [
+        builders.ENGAGEMENT_HEADER,
+        builders.engagement(1, partner="HYC", event="EV1", day=date(2024, 1, 15)),
+        builders.engagement(2, partner="HYC", event="EV1", day=date(2024, 1, 15)),
+        builders.engagement(3, partner="HYC", day=date(2024, 4, 1)),
+        builders.engagement(4, partner="CLA", day=date(2024, 5, 1)),
+        builders.engagement(5, partner="SSE", day=date(2024, 6, 1)),
+        builders.engagement(6, partner="SSE", day=date(2024, 7, 1)),
+        builders.engagement(7, partner="SSE", day=date(2023, 7, 1)),  # another year
+    ]
+    for name, rows in (("partners.csv", partners), ("events.csv", events), ("engagements.csv", contacts)):
+        report = ingest.process(builders.csv_bytes(rows), name, database=empty_db, by="test", store=True)
+        assert report.ok, [str(p) for p in report.problems]
+    start, end = YEAR
+    expected = {"CLA": 1 + 8, "HYC": 3 + 12, "QUI": 0, "SSE": 2 + 12}
+    found = db.run_query("contacts_by_partner", start=start, end=end)
+    assert dict(zip(found["partner_id"], found["contacts"].astype(int), strict=True)) == expected
+    assert {p: goals.actual("contacts", start, end, p) for p in expected} == expected
+    assert {p: metrics.kpis(metrics.Scope(start, end, partners=(p,)))["contacts"] for p in expected} == expected

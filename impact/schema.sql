@@ -89,8 +89,9 @@ create table if not exists engagements (
 -- Each person's first contact with the coalition: the earliest engaged_on of their contacts, one row
 -- per participant_key that has any. Derived from `engagements` and kept equal to it by every load and
 -- undo of contacts, in the same transaction (impact.ingest.first_contacts), so that new and returning
--- people, and the return within 90 days, need not group every stored contact. No key, as `engagements`: the ingest code keeps one row
--- per person, and an index would cost every load more than it saves.
+-- people, and the return within 90 days, need not group every stored contact. No key, as
+-- `engagements`: the ingest code keeps one row per person, and an index would cost every load more
+-- than it saves.
 create table if not exists first_contacts (
     participant_key ubigint not null,
     first_engaged_on date not null

@@ -2,8 +2,9 @@
 and whether it is on track; one target month by month; and, for directors and administrators, the
 table of targets to change (each save is one batch through the ingest engine, undone on the Data page).
 
-Queries: targets, data_extent, kpis, contacts_by_partner and survey_response_count (each target's actual), kpis_by_month,
-cumulative_people_by_month and survey_responses_by_month (one target month by month), milestones.
+Queries: targets, data_extent, kpis, contacts_by_partner and survey_response_count (each target's
+actual), kpis_by_month, cumulative_people_by_month and survey_responses_by_month (one target month by
+month), milestones.
 """
 
 import streamlit as st

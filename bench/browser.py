@@ -415,6 +415,7 @@ class Run:
         servers), then its cached views, each beside the bare page with as many charts."""
         timing = PageTiming(page_id, charts[page_id])
         firsts: list[View] = []
+        failure = None
         for _attempt in range(1 if page_id == PUBLIC_PAGE else FIRST_VIEWS):
             try:
                 with running(self.app_server) as server:
@@ -433,10 +434,11 @@ class Run:
                     finally:
                         tab.context.close()
             except Exception as error:  # a server that did not start: the page's other attempts still count
-                timing.error = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
-        if firsts and timing.cached.seconds is not None:  # reported as failed only when nothing was measured
-            timing.error = None
-        timing.first = best(firsts) if firsts else View()
+                failure = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
+        if firsts:
+            timing.first = best(firsts)
+        if timing.cached.seconds is None:  # reported as failed only when no server measured the page
+            timing.error = failure
         if page_id != PUBLIC_PAGE:  # the bare page has no caches: on a server that has answered
             timing.bare_first = timing.bare_cached  # once, its first view is any view
         return timing

@@ -9,16 +9,13 @@ with engagement_contacts as (
     group by partner_id
 ),
 
--- an event counts once for its host and once for each co-host
+-- an event counts once for its host and once for each co-host (event_partners: a row for each)
 headcount_contacts as (
-    select partner_id, sum(headcount_only) as contacts
-    from (
-        select
-            unnest(list_distinct(list_prepend(f.host_partner_id, coalesce(f.co_host_partner_ids, [])))) as partner_id,
-            f.headcount_only
-        from event_figures($start::date, $end::date, null::varchar[], null::varchar[], null::varchar[]) as f
-    )
-    group by partner_id
+    select ep.partner_id, sum(f.headcount_only) as contacts
+    from event_figures($start::date, $end::date, null::varchar[], null::varchar[], null::varchar[]) as f
+    join event_partners($start::date, $end::date, null::varchar[], null::varchar[], null::varchar[]) as ep
+        on ep.event_id = f.event_id
+    group by ep.partner_id
 ),
 
 final as (

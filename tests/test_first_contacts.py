@@ -32,23 +32,41 @@ def recomputed(path: Path) -> list[tuple]:
     return sql(path, "select participant_key, min(engaged_on) from engagements group by participant_key order by all")
 
 
-def independent_new_and_returning(path: Path, scope: metrics.Scope) -> pd.DataFrame:
-    """New and returning people by month in pandas, from the raw contacts: a person seen in scope in a
-    month is new when their first contact ever (any partner, all time) falls in that month."""
+def raw_contacts(path: Path) -> pd.DataFrame:
+    """Every stored contact: its person, day (a Timestamp) and the columns the filters read."""
     contacts = pd.DataFrame(
         sql(path, "select participant_key, engaged_on, partner_id, language, neighborhood from engagements"),
         columns=["participant_key", "engaged_on", "partner_id", "language", "neighborhood"],
     )
-    contacts["month"] = pd.to_datetime(contacts["engaged_on"]).dt.to_period("M").dt.to_timestamp()
-    first_month = contacts.groupby("participant_key")["month"].min()
-    seen = contacts[(contacts["engaged_on"] >= scope.start) & (contacts["engaged_on"] <= scope.end)]
+    return contacts.assign(engaged_on=pd.to_datetime(contacts["engaged_on"]))
+
+
+def in_filters(contacts: pd.DataFrame, scope: metrics.Scope) -> pd.DataFrame:
+    """The contacts with a chosen partner, in a chosen language, in a chosen neighborhood."""
     for column, chosen in (("partner_id", scope.partners), ("language", scope.languages),
                            ("neighborhood", scope.neighborhoods)):  # fmt: skip
         if chosen:
-            seen = seen[seen[column].isin(chosen)]
+            contacts = contacts[contacts[column].isin(chosen)]
+    return contacts
+
+
+def months_of(scope: metrics.Scope) -> pd.DatetimeIndex:
+    return pd.date_range(pd.Timestamp(scope.start).to_period("M").to_timestamp(), pd.Timestamp(scope.end), freq="MS")
+
+
+def independent_new_and_returning(path: Path, scope: metrics.Scope) -> pd.DataFrame:
+    """New and returning people by month in pandas, from the raw contacts: a person seen in scope in a
+    month is new when their first contact ever (any partner, all time) falls in that month."""
+    contacts = raw_contacts(path)
+    contacts["month"] = contacts["engaged_on"].dt.to_period("M").dt.to_timestamp()
+    first_month = contacts.groupby("participant_key")["month"].min()
+    seen = contacts[
+        (contacts["engaged_on"] >= pd.Timestamp(scope.start)) & (contacts["engaged_on"] <= pd.Timestamp(scope.end))
+    ]
+    seen = in_filters(seen, scope)
     people = seen[["month", "participant_key"]].drop_duplicates()
     people = people.assign(new=people["participant_key"].map(first_month) == people["month"])
-    months = pd.date_range(pd.Timestamp(scope.start).to_period("M").to_timestamp(), pd.Timestamp(scope.end), freq="MS")
+    months = months_of(scope)
     counts = people.groupby("month")["new"].agg(new_people="sum", seen="count")
     counts = counts.reindex(months, fill_value=0)
     return pd.DataFrame(
@@ -78,21 +96,16 @@ def independent_return_within_90_days(path: Path, scope: metrics.Scope) -> pd.Da
     """Per month of first contact: the people first seen (any partner, all time) in that month of the
     scope through a first-day contact that passes the filters, and how many of them had a contact (any
     partner) on a later day at most 90 days after, in pandas from the raw contacts."""
-    contacts = pd.DataFrame(
-        sql(path, "select participant_key, engaged_on, partner_id, language, neighborhood from engagements"),
-        columns=["participant_key", "engaged_on", "partner_id", "language", "neighborhood"],
-    )
-    contacts["engaged_on"] = pd.to_datetime(contacts["engaged_on"])
+    contacts = raw_contacts(path)
     contacts["first_day"] = contacts.groupby("participant_key")["engaged_on"].transform("min")
-    on_first_day = contacts[
-        (contacts["engaged_on"] == contacts["first_day"])
-        & (contacts["first_day"] >= pd.Timestamp(scope.start))
-        & (contacts["first_day"] <= pd.Timestamp(scope.end))
-    ]
-    for column, chosen in (("partner_id", scope.partners), ("language", scope.languages),
-                           ("neighborhood", scope.neighborhoods)):  # fmt: skip
-        if chosen:
-            on_first_day = on_first_day[on_first_day[column].isin(chosen)]
+    on_first_day = in_filters(
+        contacts[
+            (contacts["engaged_on"] == contacts["first_day"])
+            & (contacts["first_day"] >= pd.Timestamp(scope.start))
+            & (contacts["first_day"] <= pd.Timestamp(scope.end))
+        ],
+        scope,
+    )
     cohort = on_first_day[["participant_key", "first_day"]].drop_duplicates()
     later = contacts[
         (contacts["engaged_on"] > contacts["first_day"])
@@ -102,7 +115,7 @@ def independent_return_within_90_days(path: Path, scope: metrics.Scope) -> pd.Da
         month=cohort["first_day"].dt.to_period("M").dt.to_timestamp(),
         back=cohort["participant_key"].isin(set(later["participant_key"])),
     )
-    months = pd.date_range(pd.Timestamp(scope.start).to_period("M").to_timestamp(), pd.Timestamp(scope.end), freq="MS")
+    months = months_of(scope)
     counts = cohort.groupby("month")["back"].agg(new_people="size", returned="sum").reindex(months, fill_value=0)
     return pd.DataFrame(
         {

@@ -2,10 +2,11 @@
 
 New and returning people (queries/new_vs_returning_by_month.sql) and the return within 90 days
 (queries/return_within_90_days.sql) need every seen person's first contact over all data; finding
-it in `engagements` meant grouping every stored contact on every first view. The table holds it instead, one row per person who has a contact: the earliest
-`engaged_on` of their contacts. Every load and undo of contacts changes it in its own transaction,
-for the people of that batch only, so it always equals what `engagements` gives
-(impact.db builds it once for a database made before it existed).
+it in `engagements` meant grouping every stored contact on every first view. The table holds it
+instead, one row per person who has a contact: the earliest `engaged_on` of their contacts. Every
+load and undo of contacts changes it in its own transaction, for the people of that batch only, so
+it always equals what `engagements` gives (impact.db builds it once for a database made before it
+existed).
 """
 
 from __future__ import annotations
